@@ -1,0 +1,52 @@
+# Vigil's front door. `make help` lists the targets.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
+PRESET ?= ci
+
+.PHONY: help deps build run test test-unit test-asan fuzz fuzz-build bench fmt lint clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+deps: ## Install every Debian (and npm) package the project needs; idempotent
+	@scripts/deps.sh
+
+build: deps ## Configure and build the ci preset (release with -Werror)
+	cmake --preset $(PRESET) >/dev/null
+	cmake --build --preset $(PRESET) -j $(JOBS)
+
+run: build ## Build and start Vigil locally
+	@scripts/run.sh build/$(PRESET)
+
+test: deps ## The whole suite: unit, integration, sanitizers, fuzz smoke
+	@scripts/test.sh
+
+test-unit: build ## Unit and integration tests on the ci build only
+	ctest --preset $(PRESET) -j $(JOBS)
+
+test-asan: deps ## Unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
+	cmake --preset asan-ubsan >/dev/null
+	cmake --build --preset asan-ubsan -j $(JOBS)
+	ctest --preset asan-ubsan -j $(JOBS)
+
+fuzz-build: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+
+fuzz: fuzz-build ## Run every fuzz target for FUZZ_SECONDS each (default 60)
+	@scripts/fuzz.sh build/fuzz $(FUZZ_SECONDS)
+
+bench: deps ## Benchmarks against their baselines, printed as ratios
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+	@bench/run.sh build/release
+
+fmt: ## Format C++ sources in place
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+lint: ## Check formatting and run clang-tidy on changed files
+	@git ls-files '*.cc' '*.h' | xargs clang-format --dry-run 2>&1 | head -50
+
+clean: ## Remove build outputs
+	rm -rf build
