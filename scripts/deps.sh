@@ -10,6 +10,7 @@ packages=(
   libsodium-dev libssl-dev libsqlite3-dev libpq-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   age time
+  postgresql postgresql-contrib
 )
 
 missing=()
