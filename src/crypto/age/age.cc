@@ -191,11 +191,10 @@ Result<std::unique_ptr<Decryptor>> Decryptor::Open(Source& in,
                                                    std::span<const Identity* const> identities,
                                                    const DecryptOptions& options) {
   auto layers = std::make_unique<Layers>(in);
-  bool armored = options.armor == ArmorMode::kArmored;
-  if (options.armor == ArmorMode::kDetect) {
-    VIGIL_ASSIGN_OR_RETURN(ByteSpan prefix, layers->raw.Peek(1100));
-    armored = LooksArmored(prefix);
-  }
+  VIGIL_ASSIGN_OR_RETURN(ByteSpan prefix, layers->raw.Peek(1100));
+  if (prefix.empty()) return MakeError(Errc::kMalformed, "empty input");
+  bool armored = options.armor == ArmorMode::kArmored ||
+                 (options.armor == ArmorMode::kDetect && LooksArmored(prefix));
   if (armored) {
     layers->armor = std::make_unique<ArmorReader>(layers->raw);
     layers->dearmored = std::make_unique<BufferedSource>(*layers->armor);

@@ -1,0 +1,21 @@
+// Subcommand groups of the `vigil` command. Each Register function adds its subcommands to the
+// app; the one the user picks stores its action in `action`, which main runs after parsing.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+#include "base/error.h"
+
+namespace vigil::cli {
+
+using Action = std::function<Status()>;
+
+// keygen, encrypt, decrypt (flags as in the age tool).
+void RegisterAgeCommands(CLI::App& app, Action& action);
+
+// A one-line message for an error, worded for the person at the terminal.
+std::string DescribeError(const Error& error);
+
+}  // namespace vigil::cli
