@@ -32,7 +32,7 @@ test-asan: deps ## Unit tests under AddressSanitizer and UndefinedBehaviorSaniti
 
 fuzz-build: deps
 	cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz -j $(JOBS)
+	cmake --build --preset fuzz -j $(JOBS) --target fuzzers
 
 fuzz: fuzz-build ## Run every fuzz target for FUZZ_SECONDS each (default 60)
 	@scripts/fuzz.sh build/fuzz $(FUZZ_SECONDS)

@@ -40,4 +40,4 @@ for t in "${targets[@]}"; do
 done
 for p in "${pids[@]}"; do wait "$p" || failed=1; done
 if ((failed)); then echo "fuzz: failures"; exit 1; fi
-echo "fuzz: ${#targets[@]} targets passed, 0 failed"
+echo "fuzz: all ${#targets[@]} targets ran without a crash"

