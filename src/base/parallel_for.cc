@@ -1,5 +1,7 @@
 #include "base/parallel_for.h"
 
+#include "base/check.h"
+
 namespace vigil {
 
 ParallelFor::ParallelFor(std::size_t threads) {
@@ -23,7 +25,7 @@ void ParallelFor::Drain(std::size_t worker) {
       if (next_ >= n_) return;
       i = next_++;
     }
-    (*fn_)(worker, i);
+    fn_(worker, i);
   }
 }
 
@@ -45,24 +47,35 @@ void ParallelFor::WorkerLoop(std::size_t worker) {
   }
 }
 
-void ParallelFor::Run(std::size_t n, const std::function<void(std::size_t, std::size_t)>& fn) {
-  if (workers_.empty() || n <= 1) {
-    for (std::size_t i = 0; i < n; ++i) fn(0, i);
-    return;
-  }
+void ParallelFor::Start(std::size_t n, Body fn) {
+  CHECK(!started_);
+  started_ = true;
   {
     std::lock_guard lock(mu_);
-    fn_ = &fn;
+    fn_ = std::move(fn);
     n_ = n;
     next_ = 0;
     busy_ = workers_.size();
     ++generation_;
   }
   start_cv_.notify_all();
+}
+
+void ParallelFor::Wait() {
+  CHECK(started_);
+  started_ = false;
   Drain(0);
   std::unique_lock lock(mu_);
   done_cv_.wait(lock, [&] { return busy_ == 0; });
-  fn_ = nullptr;
+}
+
+void ParallelFor::Run(std::size_t n, Body fn) {
+  if (workers_.empty() || n <= 1) {
+    for (std::size_t i = 0; i < n; ++i) fn(0, i);
+    return;
+  }
+  Start(n, std::move(fn));
+  Wait();
 }
 
 }  // namespace vigil

@@ -74,16 +74,6 @@ Status Keygen(const KeygenFlags& flags) {
   return OkStatus();
 }
 
-// Copies a whole Source into a Sink in 1 MiB steps.
-Status Pump(Source& in, Status (*write)(void*, ByteSpan), void* ctx) {
-  Bytes buf(1 << 20);
-  while (true) {
-    VIGIL_ASSIGN_OR_RETURN(std::size_t n, in.Read(buf));
-    if (n == 0) return OkStatus();
-    VIGIL_RETURN_IF_ERROR(write(ctx, ByteSpan(buf).first(n)));
-  }
-}
-
 Status Encrypt(const EncryptFlags& flags) {
   std::vector<std::unique_ptr<age::Recipient>> owned;
   if (flags.passphrase) {
@@ -115,7 +105,7 @@ Status Encrypt(const EncryptFlags& flags) {
   options.armor = flags.armor;
   options.stream.threads = flags.threads;
   VIGIL_ASSIGN_OR_RETURN(auto enc, age::Encryptor::Create(out->sink(), recipients, SystemRandom::Get(), options));
-  VIGIL_RETURN_IF_ERROR(Pump(in->source(), [](void* e, ByteSpan b) { return static_cast<age::Encryptor*>(e)->Write(b); }, enc.get()));
+  VIGIL_RETURN_IF_ERROR(enc->ReadFrom(in->source()));
   VIGIL_RETURN_IF_ERROR(enc->Close());
   return out->Commit();
 }
@@ -143,7 +133,7 @@ Status Decrypt(const DecryptFlags& flags) {
   // The output file is created only once the header opened, and appears only if every chunk
   // authenticated (OutputFile::Commit).
   VIGIL_ASSIGN_OR_RETURN(auto out, OutputFile::Create(flags.output));
-  VIGIL_RETURN_IF_ERROR(Pump(*dec, [](void* o, ByteSpan b) { return static_cast<Sink*>(o)->Write(b); }, &out->sink()));
+  VIGIL_RETURN_IF_ERROR(dec->WriteTo(out->sink()));
   return out->Commit();
 }
 
@@ -170,8 +160,8 @@ void RegisterAgeCommands(CLI::App& app, Action& action) {
 
   auto enc_flags = std::make_shared<EncryptFlags>();
   CLI::App* enc = app.add_subcommand("encrypt", "Encrypt to age recipients or a passphrase");
-  enc->add_option("-r,--recipient", enc_flags->recipients, "Encrypt to RECIPIENT (age1...); repeatable");
-  enc->add_option("-R,--recipients-file", enc_flags->recipient_files, "Encrypt to the recipients listed in FILE; repeatable");
+  enc->add_option("-r,--recipient", enc_flags->recipients, "Encrypt to RECIPIENT (age1...); repeatable")->allow_extra_args(false);
+  enc->add_option("-R,--recipients-file", enc_flags->recipient_files, "Encrypt to the recipients listed in FILE; repeatable")->allow_extra_args(false);
   enc->add_flag("-p,--passphrase", enc_flags->passphrase, "Encrypt with a passphrase (VIGIL_PASSPHRASE or the terminal)");
   enc->add_flag("-a,--armor", enc_flags->armor, "Write PEM-armored output");
   enc->add_option("-o,--output", enc_flags->output, "Write to FILE (created only on success)");
@@ -182,7 +172,7 @@ void RegisterAgeCommands(CLI::App& app, Action& action) {
 
   auto dec_flags = std::make_shared<DecryptFlags>();
   CLI::App* dec = app.add_subcommand("decrypt", "Decrypt an age file (binary or armored)");
-  dec->add_option("-i,--identity", dec_flags->identity_files, "Identity FILE; repeatable. Without -i, asks for a passphrase");
+  dec->add_option("-i,--identity", dec_flags->identity_files, "Identity FILE; repeatable. Without -i, asks for a passphrase")->allow_extra_args(false);
   dec->add_option("-o,--output", dec_flags->output, "Write to FILE (created only if the whole file authenticates)");
   dec->add_option("--threads", dec_flags->threads, "Threads for the payload (default: all cores)");
   dec->add_option("--max-work-factor", dec_flags->max_work_factor, "Largest scrypt log2(N) accepted (default 22)")->check(CLI::Range(1, 30));

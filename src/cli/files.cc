@@ -28,9 +28,11 @@ InputFile::~InputFile() {
 
 Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path, int mode) {
   if (path.empty() || path == "-") return std::unique_ptr<OutputFile>(new OutputFile(1, "", ""));
+  // A hidden temporary beside the target, so the final rename stays on one file system.
   std::filesystem::path target(path);
-  std::string temp = (target.parent_path() / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-  if (target.parent_path().empty()) temp = "." + target.filename().string() + ".tmp-XXXXXX";
+  std::string name = ".";
+  name.append(target.filename().string()).append(".tmp-XXXXXX");
+  std::string temp = (target.parent_path() / name).string();
   int fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (fd < 0) return IoError("cannot create a file beside", path);
   if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) {

@@ -185,3 +185,57 @@ TEST(AgeEncrypt, NeedsARecipient) {
 
 }  // namespace
 }  // namespace vigil::age
+
+namespace vigil::age {
+namespace {
+
+// Yields at most `step` bytes per Read, as pipes and sockets do.
+class TrickleSource final : public Source {
+ public:
+  TrickleSource(ByteSpan data, std::size_t step) : inner_(data), step_(step) {}
+  Result<std::size_t> Read(MutableByteSpan out) override {
+    return inner_.Read(out.first(std::min(out.size(), step_)));
+  }
+
+ private:
+  MemorySource inner_;
+  std::size_t step_;
+};
+
+TEST(AgeStreams, ReadFromAndWriteToMatchWriteAndRead) {
+  vigil::testing::SeededRandom keys(3);
+  X25519Identity identity = X25519Identity::Generate(keys);
+  X25519Recipient recipient = identity.ToRecipient();
+  const Recipient* rs[] = {&recipient};
+  const Identity* ids[] = {&identity};
+  for (std::size_t size : {0u, 5u, 65536u, 4u * 65536u, 4u * 65536u + 1u, 1000000u}) {
+    Bytes plain = Pattern(size);
+    Bytes via_write, via_read_from;
+    {
+      vigil::testing::SeededRandom r(9);
+      auto sealed = EncryptBytes(plain, rs, r, {false, {2, 2}});
+      ASSERT_TRUE(sealed);
+      via_write = *sealed;
+    }
+    {
+      vigil::testing::SeededRandom r(9);
+      BytesSink sink(via_read_from);
+      auto enc = Encryptor::Create(sink, rs, r, {false, {2, 2}});
+      ASSERT_TRUE(enc);
+      TrickleSource in(plain, 10007);
+      ASSERT_TRUE((*enc)->ReadFrom(in));
+      ASSERT_TRUE((*enc)->Close());
+    }
+    EXPECT_EQ(via_write, via_read_from) << size;
+    MemorySource src(via_read_from);
+    auto dec = Decryptor::Open(src, ids, {ArmorMode::kDetect, {}, {2, 2}});
+    ASSERT_TRUE(dec);
+    Bytes out;
+    BytesSink out_sink(out);
+    ASSERT_TRUE((*dec)->WriteTo(out_sink));
+    EXPECT_EQ(out, plain) << size;
+  }
+}
+
+}  // namespace
+}  // namespace vigil::age

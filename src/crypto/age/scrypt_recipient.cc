@@ -1,6 +1,8 @@
 // Format: docs/formats/age.md ("scrypt")
 #include "crypto/age/scrypt_recipient.h"
 
+#include <algorithm>
+
 #include "base/base64.h"
 #include "base/check.h"
 #include "crypto/aead.h"
@@ -14,8 +16,9 @@ constexpr std::string_view kLabel = "age-encryption.org/v1/scrypt";
 constexpr std::size_t kSaltSize = 16;
 
 Bytes LabelledSalt(ByteSpan salt) {
-  Bytes out(kLabel.begin(), kLabel.end());
-  out.insert(out.end(), salt.begin(), salt.end());
+  Bytes out(kLabel.size() + salt.size());
+  std::copy(kLabel.begin(), kLabel.end(), out.begin());
+  std::copy(salt.begin(), salt.end(), out.begin() + static_cast<std::ptrdiff_t>(kLabel.size()));
   return out;
 }
 

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, each as a ratio against a baseline measured in the same run.
+# Usage: bench/run.sh BUILD_DIR (a release build).
+set -euo pipefail
+build=$(realpath "${1:?usage: run.sh BUILD_DIR}")
+root=$(cd "$(dirname "$0")/.." && pwd)
+for b in "$root"/bench/*_bench.sh; do
+  bash "$b" "$build"
+done
+echo
+echo "== ChaCha20-Poly1305, one 64 KiB chunk, one thread (bench/aead_bench.cc)"
+"$build/bench/aead_bench" --benchmark_min_time=0.5 --benchmark_format=json 2>/dev/null > "$build/aead_bench.json"
+python3 - "$build/aead_bench.json" <<'PY'
+import json, sys
+runs = {b["name"]: b["bytes_per_second"] / 1e6 for b in json.load(open(sys.argv[1]))["benchmarks"]}
+for op in ("seal", "open"):
+    o, s = runs[f"{op}/openssl"], runs[f"{op}/libsodium"]
+    print(f"{op}: openssl {o:8.0f} MB/s   libsodium {s:8.0f} MB/s   openssl/libsodium = {o / s:.2f}x")
+PY
