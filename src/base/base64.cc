@@ -10,7 +10,8 @@ constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 constexpr std::array<std::int8_t, 256> MakeDecodeTable() {
   std::array<std::int8_t, 256> table{};
   for (auto& v : table) v = -1;
-  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+  for (int i = 0; i < 64; ++i)
+    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
   return table;
 }
 constexpr auto kDecode = MakeDecodeTable();
@@ -52,7 +53,8 @@ std::string Base64Encode(ByteSpan data, Base64Padding padding) {
 Result<Bytes> Base64Decode(std::string_view text, Base64Padding padding) {
   std::size_t pad = 0;
   if (padding == Base64Padding::kPadded) {
-    if (text.size() % 4 != 0) return MakeError(Errc::kInvalidArgument, "base64: length not a multiple of 4");
+    if (text.size() % 4 != 0)
+      return MakeError(Errc::kInvalidArgument, "base64: length not a multiple of 4");
     while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=') ++pad;
     text.remove_suffix(pad);
   } else if (text.size() % 4 == 1) {

@@ -43,9 +43,7 @@ TEST(Base64, RejectsPaddingInUnpaddedMode) {
   EXPECT_FALSE(Base64Decode("Zg==", Base64Padding::kUnpadded));
 }
 
-TEST(Base64, RejectsMissingPaddingInPaddedMode) {
-  EXPECT_FALSE(Base64Decode("Zg"));
-}
+TEST(Base64, RejectsMissingPaddingInPaddedMode) { EXPECT_FALSE(Base64Decode("Zg")); }
 
 TEST(Base64, RejectsNonCanonicalTrailingBits) {
   // "Zh" decodes to 'f' with non-zero unused bits.

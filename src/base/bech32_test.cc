@@ -22,14 +22,14 @@ TEST(Bech32, AcceptsBip173ValidStrings) {
 
 TEST(Bech32, RejectsBip173InvalidStrings) {
   const char* invalid[] = {
-      "pzry9x0s0muk",  // no separator
-      "1pzry9x0s0muk", // empty hrp
-      "x1b4n0q5v",     // invalid data character
-      "li1dgmt3",      // checksum too short
-      "A1G7SGD8",      // checksum computed with upper-case hrp
-      "10a06t8",       // empty hrp
-      "1qzzfhee",      // empty hrp
-      "a12UEL5L",      // mixed case
+      "pzry9x0s0muk",   // no separator
+      "1pzry9x0s0muk",  // empty hrp
+      "x1b4n0q5v",      // invalid data character
+      "li1dgmt3",       // checksum too short
+      "A1G7SGD8",       // checksum computed with upper-case hrp
+      "10a06t8",        // empty hrp
+      "1qzzfhee",       // empty hrp
+      "a12UEL5L",       // mixed case
   };
   for (const char* s : invalid) EXPECT_FALSE(Bech32Decode(s)) << s;
 }

@@ -6,14 +6,14 @@ namespace vigil::internal {
 [[noreturn]] void CheckFailed(const char* file, int line, const char* expr, const char* message);
 }  // namespace vigil::internal
 
-#define CHECK(cond)                                                           \
-  do {                                                                        \
-    if (!(cond)) [[unlikely]]                                                 \
-      ::vigil::internal::CheckFailed(__FILE__, __LINE__, #cond, nullptr);     \
+#define CHECK(cond)                                                       \
+  do {                                                                    \
+    if (!(cond)) [[unlikely]]                                             \
+      ::vigil::internal::CheckFailed(__FILE__, __LINE__, #cond, nullptr); \
   } while (0)
 
-#define CHECK_MSG(cond, msg)                                                  \
-  do {                                                                        \
-    if (!(cond)) [[unlikely]]                                                 \
-      ::vigil::internal::CheckFailed(__FILE__, __LINE__, #cond, (msg));       \
+#define CHECK_MSG(cond, msg)                                            \
+  do {                                                                  \
+    if (!(cond)) [[unlikely]]                                           \
+      ::vigil::internal::CheckFailed(__FILE__, __LINE__, #cond, (msg)); \
   } while (0)

@@ -7,21 +7,36 @@ namespace vigil {
 
 std::string_view ErrcName(Errc code) {
   switch (code) {
-    case Errc::kInvalidArgument: return "invalid_argument";
-    case Errc::kNotFound: return "not_found";
-    case Errc::kAlreadyExists: return "already_exists";
-    case Errc::kPermissionDenied: return "permission_denied";
-    case Errc::kUnauthenticated: return "unauthenticated";
-    case Errc::kResourceExhausted: return "resource_exhausted";
-    case Errc::kFailedPrecondition: return "failed_precondition";
-    case Errc::kUnavailable: return "unavailable";
-    case Errc::kIo: return "io_error";
-    case Errc::kInternal: return "internal";
-    case Errc::kMalformed: return "malformed";
-    case Errc::kNoMatch: return "no_match";
-    case Errc::kBadHeaderMac: return "bad_header_mac";
-    case Errc::kCorrupt: return "corrupt";
-    case Errc::kBadArmor: return "bad_armor";
+    case Errc::kInvalidArgument:
+      return "invalid_argument";
+    case Errc::kNotFound:
+      return "not_found";
+    case Errc::kAlreadyExists:
+      return "already_exists";
+    case Errc::kPermissionDenied:
+      return "permission_denied";
+    case Errc::kUnauthenticated:
+      return "unauthenticated";
+    case Errc::kResourceExhausted:
+      return "resource_exhausted";
+    case Errc::kFailedPrecondition:
+      return "failed_precondition";
+    case Errc::kUnavailable:
+      return "unavailable";
+    case Errc::kIo:
+      return "io_error";
+    case Errc::kInternal:
+      return "internal";
+    case Errc::kMalformed:
+      return "malformed";
+    case Errc::kNoMatch:
+      return "no_match";
+    case Errc::kBadHeaderMac:
+      return "bad_header_mac";
+    case Errc::kCorrupt:
+      return "corrupt";
+    case Errc::kBadArmor:
+      return "bad_armor";
   }
   return "unknown";
 }

@@ -66,10 +66,12 @@ Result<std::string> BufferedSource::ReadLine(std::size_t max_length, bool allow_
   while (true) {
     const std::uint8_t* start = buffer_.data() + begin_;
     const void* nl = std::memchr(start, '\n', end_ - begin_);
-    std::size_t take = nl ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(nl) - start) + 1
-                          : end_ - begin_;
+    std::size_t take =
+        nl ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(nl) - start) + 1
+           : end_ - begin_;
     if (line.size() + take > max_length)
-      return MakeError(Errc::kMalformed, "line longer than " + std::to_string(max_length) + " bytes");
+      return MakeError(Errc::kMalformed,
+                       "line longer than " + std::to_string(max_length) + " bytes");
     line.append(reinterpret_cast<const char*>(start), take);
     begin_ += take;
     if (nl) return line;

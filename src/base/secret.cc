@@ -1,10 +1,10 @@
 #include "base/secret.h"
 
+#include <string.h>  // explicit_bzero
 #include <sys/mman.h>
 
 #include <cstring>
 #include <new>
-#include <string.h>  // explicit_bzero
 
 namespace vigil {
 

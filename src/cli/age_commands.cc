@@ -70,7 +70,8 @@ Status Keygen(const KeygenFlags& flags) {
   VIGIL_RETURN_IF_ERROR(out->sink().Write(secret.span()));
   VIGIL_RETURN_IF_ERROR(out->sink().Write(AsBytes("\n")));
   VIGIL_RETURN_IF_ERROR(out->Commit());
-  if (!flags.output.empty() && flags.output != "-") std::fprintf(stderr, "Public key: %s\n", recipient.c_str());
+  if (!flags.output.empty() && flags.output != "-")
+    std::fprintf(stderr, "Public key: %s\n", recipient.c_str());
   return OkStatus();
 }
 
@@ -100,11 +101,13 @@ Status Encrypt(const EncryptFlags& flags) {
   VIGIL_ASSIGN_OR_RETURN(auto in, InputFile::Open(flags.input));
   VIGIL_ASSIGN_OR_RETURN(auto out, OutputFile::Create(flags.output));
   if (out->is_terminal() && !flags.armor)
-    return MakeError(Errc::kInvalidArgument, "refusing to write binary output to a terminal; use -a or -o");
+    return MakeError(Errc::kInvalidArgument,
+                     "refusing to write binary output to a terminal; use -a or -o");
   age::EncryptOptions options;
   options.armor = flags.armor;
   options.stream.threads = flags.threads;
-  VIGIL_ASSIGN_OR_RETURN(auto enc, age::Encryptor::Create(out->sink(), recipients, SystemRandom::Get(), options));
+  VIGIL_ASSIGN_OR_RETURN(
+      auto enc, age::Encryptor::Create(out->sink(), recipients, SystemRandom::Get(), options));
   VIGIL_RETURN_IF_ERROR(enc->ReadFrom(in->source()));
   VIGIL_RETURN_IF_ERROR(enc->Close());
   return out->Commit();
@@ -141,41 +144,63 @@ Status Decrypt(const DecryptFlags& flags) {
 
 std::string DescribeError(const Error& error) {
   switch (error.code) {
-    case Errc::kNoMatch: return "no identity matched any of the file's recipients";
-    case Errc::kMalformed: return "the input is not a valid age file: " + error.detail;
-    case Errc::kBadHeaderMac: return "the file's header was altered or the file key is wrong (header MAC mismatch)";
-    case Errc::kCorrupt: return "the file is damaged or was altered: " + error.detail;
-    case Errc::kBadArmor: return "the armored input is malformed: " + error.detail;
-    default: return error.detail.empty() ? std::string(ErrcName(error.code)) : error.detail;
+    case Errc::kNoMatch:
+      return "no identity matched any of the file's recipients";
+    case Errc::kMalformed:
+      return "the input is not a valid age file: " + error.detail;
+    case Errc::kBadHeaderMac:
+      return "the file's header was altered or the file key is wrong (header MAC mismatch)";
+    case Errc::kCorrupt:
+      return "the file is damaged or was altered: " + error.detail;
+    case Errc::kBadArmor:
+      return "the armored input is malformed: " + error.detail;
+    default:
+      return error.detail.empty() ? std::string(ErrcName(error.code)) : error.detail;
   }
 }
 
 void RegisterAgeCommands(CLI::App& app, Action& action) {
   auto keygen_flags = std::make_shared<KeygenFlags>();
-  CLI::App* keygen = app.add_subcommand("keygen", "Generate an age X25519 identity (0600 file); prints the recipient");
-  keygen->add_option("-o,--output", keygen_flags->output, "Write the identity to FILE instead of standard output");
-  keygen->add_flag("-y", keygen_flags->to_public, "Convert an identity file (INPUT) to its recipients");
-  keygen->add_option("input", keygen_flags->input, "Identity file for -y (default: standard input)");
-  keygen->callback([&action, keygen_flags] { action = [keygen_flags] { return Keygen(*keygen_flags); }; });
+  CLI::App* keygen = app.add_subcommand(
+      "keygen", "Generate an age X25519 identity (0600 file); prints the recipient");
+  keygen->add_option("-o,--output", keygen_flags->output,
+                     "Write the identity to FILE instead of standard output");
+  keygen->add_flag("-y", keygen_flags->to_public,
+                   "Convert an identity file (INPUT) to its recipients");
+  keygen->add_option("input", keygen_flags->input,
+                     "Identity file for -y (default: standard input)");
+  keygen->callback(
+      [&action, keygen_flags] { action = [keygen_flags] { return Keygen(*keygen_flags); }; });
 
   auto enc_flags = std::make_shared<EncryptFlags>();
   CLI::App* enc = app.add_subcommand("encrypt", "Encrypt to age recipients or a passphrase");
-  enc->add_option("-r,--recipient", enc_flags->recipients, "Encrypt to RECIPIENT (age1...); repeatable")->allow_extra_args(false);
-  enc->add_option("-R,--recipients-file", enc_flags->recipient_files, "Encrypt to the recipients listed in FILE; repeatable")->allow_extra_args(false);
-  enc->add_flag("-p,--passphrase", enc_flags->passphrase, "Encrypt with a passphrase (VIGIL_PASSPHRASE or the terminal)");
+  enc->add_option("-r,--recipient", enc_flags->recipients,
+                  "Encrypt to RECIPIENT (age1...); repeatable")
+      ->allow_extra_args(false);
+  enc->add_option("-R,--recipients-file", enc_flags->recipient_files,
+                  "Encrypt to the recipients listed in FILE; repeatable")
+      ->allow_extra_args(false);
+  enc->add_flag("-p,--passphrase", enc_flags->passphrase,
+                "Encrypt with a passphrase (VIGIL_PASSPHRASE or the terminal)");
   enc->add_flag("-a,--armor", enc_flags->armor, "Write PEM-armored output");
   enc->add_option("-o,--output", enc_flags->output, "Write to FILE (created only on success)");
   enc->add_option("--threads", enc_flags->threads, "Threads for the payload (default: all cores)");
-  enc->add_option("--work-factor", enc_flags->work_factor, "scrypt log2(N) for -p (default 18)")->check(CLI::Range(10, 30));
+  enc->add_option("--work-factor", enc_flags->work_factor, "scrypt log2(N) for -p (default 18)")
+      ->check(CLI::Range(10, 30));
   enc->add_option("input", enc_flags->input, "Input file (default: standard input)");
   enc->callback([&action, enc_flags] { action = [enc_flags] { return Encrypt(*enc_flags); }; });
 
   auto dec_flags = std::make_shared<DecryptFlags>();
   CLI::App* dec = app.add_subcommand("decrypt", "Decrypt an age file (binary or armored)");
-  dec->add_option("-i,--identity", dec_flags->identity_files, "Identity FILE; repeatable. Without -i, asks for a passphrase")->allow_extra_args(false);
-  dec->add_option("-o,--output", dec_flags->output, "Write to FILE (created only if the whole file authenticates)");
+  dec->add_option("-i,--identity", dec_flags->identity_files,
+                  "Identity FILE; repeatable. Without -i, asks for a passphrase")
+      ->allow_extra_args(false);
+  dec->add_option("-o,--output", dec_flags->output,
+                  "Write to FILE (created only if the whole file authenticates)");
   dec->add_option("--threads", dec_flags->threads, "Threads for the payload (default: all cores)");
-  dec->add_option("--max-work-factor", dec_flags->max_work_factor, "Largest scrypt log2(N) accepted (default 22)")->check(CLI::Range(1, 30));
+  dec->add_option("--max-work-factor", dec_flags->max_work_factor,
+                  "Largest scrypt log2(N) accepted (default 22)")
+      ->check(CLI::Range(1, 30));
   dec->add_option("input", dec_flags->input, "Input file (default: standard input)");
   dec->callback([&action, dec_flags] { action = [dec_flags] { return Decrypt(*dec_flags); }; });
 }

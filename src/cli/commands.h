@@ -2,9 +2,8 @@
 // app; the one the user picks stores its action in `action`, which main runs after parsing.
 #pragma once
 
-#include <functional>
-
 #include <CLI/CLI.hpp>
+#include <functional>
 
 #include "base/error.h"
 

@@ -76,7 +76,10 @@ Status OutputFile::Commit() {
 Result<std::string> ReadSmallFile(const std::string& path, std::size_t max_bytes) {
   VIGIL_ASSIGN_OR_RETURN(auto in, InputFile::Open(path));
   std::string text(max_bytes + 1, '\0');
-  VIGIL_ASSIGN_OR_RETURN(std::size_t n, ReadFull(in->source(), MutableByteSpan(reinterpret_cast<std::uint8_t*>(text.data()), text.size())));
+  VIGIL_ASSIGN_OR_RETURN(
+      std::size_t n,
+      ReadFull(in->source(),
+               MutableByteSpan(reinterpret_cast<std::uint8_t*>(text.data()), text.size())));
   if (n > max_bytes) return MakeError(Errc::kResourceExhausted, path + " is too large");
   text.resize(n);
   return text;

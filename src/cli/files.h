@@ -36,7 +36,8 @@ class OutputFile {
   Status Commit();
 
  private:
-  OutputFile(int fd, std::string path, std::string temp) : fd_(fd), path_(std::move(path)), temp_(std::move(temp)), sink_(fd) {}
+  OutputFile(int fd, std::string path, std::string temp)
+      : fd_(fd), path_(std::move(path)), temp_(std::move(temp)), sink_(fd) {}
   int fd_;
   std::string path_;  // empty for standard output
   std::string temp_;

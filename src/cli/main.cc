@@ -1,8 +1,7 @@
 // The `vigil` command: keys, encryption, and (as later modules land) the log, backups and
 // mirrors. Parsing errors and failures print one line and exit non-zero.
-#include <cstdio>
-
 #include <CLI/CLI.hpp>
+#include <cstdio>
 
 #include "cli/commands.h"
 

@@ -43,7 +43,8 @@ Result<SecretBytes> ReadPassphrase(const char* prompt, bool confirm) {
   }
   int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (fd < 0)
-    return MakeError(Errc::kFailedPrecondition, "no terminal to read a passphrase from; set VIGIL_PASSPHRASE");
+    return MakeError(Errc::kFailedPrecondition,
+                     "no terminal to read a passphrase from; set VIGIL_PASSPHRASE");
   auto first = ReadFromTerminal(fd, prompt);
   if (first && confirm) {
     auto second = ReadFromTerminal(fd, "Confirm passphrase: ");

@@ -3,12 +3,11 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
-#include "crypto/sodium_init.h"
-
 #include <algorithm>
 #include <climits>
 
 #include "base/check.h"
+#include "crypto/sodium_init.h"
 
 namespace vigil::crypto {
 namespace {
@@ -69,8 +68,8 @@ bool ChaCha20Poly1305::Open(const AeadNonce& nonce, ByteSpan ciphertext, Mutable
   EVP_CIPHER_CTX* ctx = Ctx(ctx_);
   int len = 0;
   CHECK(EVP_DecryptInit_ex(ctx, EVP_chacha20_poly1305(), nullptr, key_.data(), nonce.data()) == 1);
-  CHECK(EVP_DecryptUpdate(ctx, out.data(), &len, ciphertext.data(),
-                          static_cast<int>(plain_len)) == 1);
+  CHECK(EVP_DecryptUpdate(ctx, out.data(), &len, ciphertext.data(), static_cast<int>(plain_len)) ==
+        1);
   // The tag is copied because OpenSSL's ctrl interface takes a non-const pointer.
   std::uint8_t tag[kAeadTagSize];
   std::copy_n(ciphertext.data() + plain_len, kAeadTagSize, tag);

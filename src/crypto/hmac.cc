@@ -2,11 +2,10 @@
 
 #include <sodium.h>
 
-#include "crypto/sodium_init.h"
-
 #include <cstring>
 
 #include "base/check.h"
+#include "crypto/sodium_init.h"
 
 namespace vigil::crypto {
 

@@ -2,9 +2,8 @@
 
 #include <sodium.h>
 
-#include "crypto/sodium_init.h"
-
 #include "base/check.h"
+#include "crypto/sodium_init.h"
 
 namespace vigil::crypto {
 

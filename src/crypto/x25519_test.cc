@@ -15,7 +15,8 @@ TEST(X25519, MatchesRfc7748DiffieHellmanExample) {
   SecretBytes bob = Secret("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
   auto alice_pub = X25519PublicFromPrivate(alice);
   auto bob_pub = X25519PublicFromPrivate(bob);
-  EXPECT_EQ(HexEncode(alice_pub), "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
+  EXPECT_EQ(HexEncode(alice_pub),
+            "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
   EXPECT_EQ(HexEncode(bob_pub), "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
   auto shared1 = X25519(alice, bob_pub);
   auto shared2 = X25519(bob, alice_pub);

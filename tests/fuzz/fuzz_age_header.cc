@@ -14,9 +14,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!header) return 0;
   std::string again = vigil::age::EncodeHeaderWithoutMac(header->stanzas);
   if (again != header->signed_part) std::abort();
-  std::string mac_line = " " + vigil::Base64Encode(header->mac, vigil::Base64Padding::kUnpadded) + "\n";
+  std::string mac_line =
+      " " + vigil::Base64Encode(header->mac, vigil::Base64Padding::kUnpadded) + "\n";
   std::string full = again + mac_line;
-  if (full.size() > size || std::string_view(reinterpret_cast<const char*>(data), full.size()) != full)
+  if (full.size() > size ||
+      std::string_view(reinterpret_cast<const char*>(data), full.size()) != full)
     std::abort();
   return 0;
 }

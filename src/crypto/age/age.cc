@@ -45,7 +45,8 @@ ChunkCipher::ChunkCipher(const SecretBytes& payload_key, const StreamOptions& op
     : capacity_(ThreadCount(options) * std::max<std::size_t>(1, options.chunks_per_thread)),
       pool_(ThreadCount(options)) {
   for (std::size_t i = 0; i < pool_.threads(); ++i)
-    aeads_.push_back(std::make_unique<crypto::ChaCha20Poly1305>(payload_key.span(), options.backend));
+    aeads_.push_back(
+        std::make_unique<crypto::ChaCha20Poly1305>(payload_key.span(), options.backend));
 }
 
 void ChunkCipher::StartSeal(PayloadBatch& batch, bool final_batch) {
@@ -62,7 +63,8 @@ void ChunkCipher::StartSeal(PayloadBatch& batch, bool final_batch) {
 void ChunkCipher::StartOpen(PayloadBatch& batch) {
   const std::size_t n = batch.sizes.size();
   if (batch.plain.size() < n * kChunkSize)
-    batch.plain.resize(std::min(std::max(n * kChunkSize, batch.plain.size() * 2), capacity_ * kChunkSize));
+    batch.plain.resize(
+        std::min(std::max(n * kChunkSize, batch.plain.size() * 2), capacity_ * kChunkSize));
   batch.ok.assign(n, 0);
   in_flight_ = true;
   pool_.Start(n, [this, &batch](std::size_t worker, std::size_t i) {
@@ -80,10 +82,9 @@ void ChunkCipher::Wait() {
 }
 
 bool ChunkCipher::OpenOne(PayloadBatch& batch, std::size_t i, bool final) {
-  return aeads_[0]->Open(ChunkNonce(batch.first_counter + i, final),
-                         ByteSpan(batch.slot(i), batch.sizes[i]),
-                         MutableByteSpan(batch.plain.data() + i * kChunkSize,
-                                         batch.sizes[i] - crypto::kAeadTagSize));
+  return aeads_[0]->Open(
+      ChunkNonce(batch.first_counter + i, final), ByteSpan(batch.slot(i), batch.sizes[i]),
+      MutableByteSpan(batch.plain.data() + i * kChunkSize, batch.sizes[i] - crypto::kAeadTagSize));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -96,11 +97,13 @@ Encryptor::~Encryptor() { cipher_.Wait(); }
 
 Result<std::unique_ptr<Encryptor>> Encryptor::Create(Sink& out,
                                                      std::span<const Recipient* const> recipients,
-                                                     Random& random, const EncryptOptions& options) {
+                                                     Random& random,
+                                                     const EncryptOptions& options) {
   if (recipients.empty()) return MakeError(Errc::kInvalidArgument, "no recipients");
   for (const Recipient* r : recipients) {
     if (r->RequiresSoleStanza() && recipients.size() > 1)
-      return MakeError(Errc::kInvalidArgument, "a passphrase cannot be combined with other recipients");
+      return MakeError(Errc::kInvalidArgument,
+                       "a passphrase cannot be combined with other recipients");
   }
   SecretBytes file_key(kFileKeySize);
   random.Fill(file_key.span());
@@ -162,7 +165,8 @@ Status Encryptor::ReadFrom(Source& in) {
     }
     PayloadBatch& batch = batches_[current_];
     batch.Reserve(index + 1, cipher_.capacity());
-    VIGIL_ASSIGN_OR_RETURN(std::size_t n, in.Read(MutableByteSpan(batch.slot(index) + offset, kChunkSize - offset)));
+    VIGIL_ASSIGN_OR_RETURN(
+        std::size_t n, in.Read(MutableByteSpan(batch.slot(index) + offset, kChunkSize - offset)));
     if (n == 0) return OkStatus();
     pending_ += n;
   }
@@ -259,7 +263,8 @@ Result<std::unique_ptr<Decryptor>> Decryptor::Open(Source& in,
   }
   if (!file_key) return MakeError(Errc::kNoMatch, "no identity matched any recipient");
   Bytes mac = ComputeHeaderMac(*file_key, header.signed_part);
-  if (!ConstantTimeEqual(mac, header.mac)) return MakeError(Errc::kBadHeaderMac, "header MAC does not verify");
+  if (!ConstantTimeEqual(mac, header.mac))
+    return MakeError(Errc::kBadHeaderMac, "header MAC does not verify");
 
   Bytes nonce(kPayloadNonceSize);
   VIGIL_ASSIGN_OR_RETURN(std::size_t got, ReadFull(stream, nonce));
@@ -283,7 +288,8 @@ Status Decryptor::ReadBatch(PayloadBatch& batch) {
   while (pos < capacity_bytes) {
     batch.Reserve(pos / kSealedChunkSize + 1, capacity);
     std::size_t want = kSealedChunkSize - pos % kSealedChunkSize;
-    VIGIL_ASSIGN_OR_RETURN(std::size_t n, ReadFull(in, MutableByteSpan(batch.sealed.data() + pos, want)));
+    VIGIL_ASSIGN_OR_RETURN(std::size_t n,
+                           ReadFull(in, MutableByteSpan(batch.sealed.data() + pos, want)));
     pos += n;
     if (n < want) {
       eof = true;
@@ -312,7 +318,8 @@ Status Decryptor::ReadBatch(PayloadBatch& batch) {
   batch.final.assign(chunks, 0);
   const std::size_t tail = batch.sizes.back();
   if (eof && tail < kSealedChunkSize) {
-    bool bad_tail = tail < crypto::kAeadTagSize || (tail == crypto::kAeadTagSize && batch.first_counter + chunks > 1);
+    bool bad_tail = tail < crypto::kAeadTagSize ||
+                    (tail == crypto::kAeadTagSize && batch.first_counter + chunks > 1);
     if (bad_tail) {
       batch.sizes.pop_back();
       batch.final.pop_back();
@@ -356,7 +363,8 @@ Status Decryptor::NextBatch() {
 void Decryptor::Settle(PayloadBatch& batch) {
   const std::size_t opened = batch.sizes.size();
   if (opened == 0 && !batch.bad_tail) {
-    failure_ = Corrupt(batch.first_counter == 0 ? "no payload chunks" : "the stream ends without a final chunk");
+    failure_ = Corrupt(batch.first_counter == 0 ? "no payload chunks"
+                                                : "the stream ends without a final chunk");
     return;
   }
   for (std::size_t i = 0; i < opened; ++i) {
@@ -366,7 +374,8 @@ void Decryptor::Settle(PayloadBatch& batch) {
       batch.ok[i] = cipher_.OpenOne(batch, i, true);
     }
     if (!batch.ok[i]) {
-      failure_ = Corrupt("payload chunk " + std::to_string(batch.first_counter + i) + " failed authentication");
+      failure_ = Corrupt("payload chunk " + std::to_string(batch.first_counter + i) +
+                         " failed authentication");
       return;
     }
     plain_sizes_.push_back(batch.sizes[i] - crypto::kAeadTagSize);
@@ -388,7 +397,8 @@ void Decryptor::Settle(PayloadBatch& batch) {
 
 ByteSpan Decryptor::Available() const {
   if (chunk_ >= plain_sizes_.size()) return {};
-  return ByteSpan(batches_[current_].plain_slot(chunk_) + chunk_pos_, plain_sizes_[chunk_] - chunk_pos_);
+  return ByteSpan(batches_[current_].plain_slot(chunk_) + chunk_pos_,
+                  plain_sizes_[chunk_] - chunk_pos_);
 }
 
 void Decryptor::Consume(std::size_t n) {

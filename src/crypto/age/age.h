@@ -45,14 +45,14 @@ struct DecryptOptions {
 // One batch of consecutive payload chunks, laid out in fixed slots of kSealedChunkSize bytes so
 // that sealed chunks are contiguous on the wire.
 struct PayloadBatch {
-  Bytes sealed;                    // chunk i at i * kSealedChunkSize; sealed in place
-  Bytes plain;                     // decryption output, chunk i at i * kChunkSize
-  std::vector<std::size_t> sizes;  // plaintext sizes (encrypting) or sealed sizes (decrypting)
-  std::vector<char> final;         // decrypting: open chunk i as the final chunk
-  std::vector<char> ok;            // decrypting: chunk i authenticated
-  std::uint64_t first_counter = 0; // STREAM counter of chunk 0
-  bool eof = false;                // decrypting: the stream ends with this batch
-  bool bad_tail = false;           // decrypting: a tail chunk too short to open follows `sizes`
+  Bytes sealed;                     // chunk i at i * kSealedChunkSize; sealed in place
+  Bytes plain;                      // decryption output, chunk i at i * kChunkSize
+  std::vector<std::size_t> sizes;   // plaintext sizes (encrypting) or sealed sizes (decrypting)
+  std::vector<char> final;          // decrypting: open chunk i as the final chunk
+  std::vector<char> ok;             // decrypting: chunk i authenticated
+  std::uint64_t first_counter = 0;  // STREAM counter of chunk 0
+  bool eof = false;                 // decrypting: the stream ends with this batch
+  bool bad_tail = false;            // decrypting: a tail chunk too short to open follows `sizes`
 
   std::uint8_t* slot(std::size_t i) { return sealed.data() + i * kSealedChunkSize; }
   const std::uint8_t* plain_slot(std::size_t i) const { return plain.data() + i * kChunkSize; }
@@ -94,7 +94,8 @@ class Encryptor {
   // scrypt recipient is mixed with others; errors of `out` pass through.
   static Result<std::unique_ptr<Encryptor>> Create(Sink& out,
                                                    std::span<const Recipient* const> recipients,
-                                                   Random& random, const EncryptOptions& options = {});
+                                                   Random& random,
+                                                   const EncryptOptions& options = {});
   ~Encryptor();
 
   Status Write(ByteSpan data);

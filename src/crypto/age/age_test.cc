@@ -67,7 +67,8 @@ TEST_F(AgeRoundTrip, ProducesSameBytesWhateverTheWriteSizes) {
     auto enc = Encryptor::Create(sink, recipients_, r, {false, {1, 4}});
     ASSERT_TRUE(enc);
     for (std::size_t pos = 0; pos < plain.size(); pos += 777)
-      ASSERT_TRUE((*enc)->Write(ByteSpan(plain).subspan(pos, std::min<std::size_t>(777, plain.size() - pos))));
+      ASSERT_TRUE((*enc)->Write(
+          ByteSpan(plain).subspan(pos, std::min<std::size_t>(777, plain.size() - pos))));
     ASSERT_TRUE((*enc)->Close());
   }
   EXPECT_EQ(a, b);
@@ -94,7 +95,8 @@ TEST_F(AgeRoundTrip, EveryFlippedByteIsDetected) {
   auto sealed = EncryptBytes(plain, recipients_, random_);
   ASSERT_TRUE(sealed);
   // Header bytes fail as header/MAC/no-match errors; payload bytes as kCorrupt.
-  std::size_t header_end = std::string_view(reinterpret_cast<const char*>(sealed->data()), sealed->size()).find("\n---") ;
+  std::size_t header_end =
+      std::string_view(reinterpret_cast<const char*>(sealed->data()), sealed->size()).find("\n---");
   ASSERT_NE(header_end, std::string::npos);
   for (std::size_t i = 0; i < sealed->size(); i += 97) {
     Bytes bad = *sealed;
@@ -141,8 +143,9 @@ TEST_F(AgeRoundTrip, DroppingAWholeFinalChunkIsDetected) {
 TEST_F(AgeRoundTrip, EmptyAndGarbageInputsAreHeaderFailures) {
   EXPECT_EQ(DecryptBytes({}, identities_).error().code, Errc::kMalformed);
   EXPECT_EQ(DecryptBytes(AsBytes("hello world\n"), identities_).error().code, Errc::kMalformed);
-  EXPECT_EQ(DecryptBytes(AsBytes("-----BEGIN AGE ENCRYPTED FILE-----\nzz\n"), identities_).error().code,
-            Errc::kBadArmor);
+  EXPECT_EQ(
+      DecryptBytes(AsBytes("-----BEGIN AGE ENCRYPTED FILE-----\nzz\n"), identities_).error().code,
+      Errc::kBadArmor);
 }
 
 TEST(AgeScrypt, PassphraseRoundTripAndWrongPassphrase) {

@@ -49,7 +49,8 @@ Status ArmorWriter::Write(ByteSpan data) {
       data = data.subspan(kLineBytes);
     } else {
       std::size_t take = std::min(kLineBytes - pending_.size(), data.size());
-      pending_.insert(pending_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
+      pending_.insert(pending_.end(), data.begin(),
+                      data.begin() + static_cast<std::ptrdiff_t>(take));
       data = data.subspan(take);
       if (pending_.size() == kLineBytes) {
         text_ += Base64Encode(pending_);
@@ -89,7 +90,8 @@ Status ArmorReader::ReadBegin() {
     VIGIL_RETURN_IF_ERROR(in_.Read(MutableByteSpan(&c, 1)));
   }
   auto line = in_.ReadLine(kArmorBegin.size() + 2);
-  if (!line) return line.error().code == Errc::kMalformed ? BadArmor("bad begin line") : line.error();
+  if (!line)
+    return line.error().code == Errc::kMalformed ? BadArmor("bad begin line") : line.error();
   if (!StripEol(*line) || *line != kArmorBegin) return BadArmor("bad begin line");
   begun_ = true;
   return OkStatus();
@@ -107,7 +109,8 @@ Status ArmorReader::ReadTrailer() {
 
 Status ArmorReader::DecodeLine() {
   auto line = in_.ReadLine(kColumns + 2, /*allow_unterminated=*/true);
-  if (!line) return line.error().code == Errc::kMalformed ? BadArmor("armor line too long") : line.error();
+  if (!line)
+    return line.error().code == Errc::kMalformed ? BadArmor("armor line too long") : line.error();
   bool had_eol = StripEol(*line);
   if (*line == kArmorEnd) {
     done_ = true;

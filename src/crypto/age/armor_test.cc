@@ -42,22 +42,23 @@ TEST(AgeArmor, RejectsNonStrictEncodings) {
   const std::string b = "-----BEGIN AGE ENCRYPTED FILE-----\n";
   const std::string e = "-----END AGE ENCRYPTED FILE-----\n";
   std::string cases[] = {
-      "junk\n" + b + "Zm9v\n" + e,      // leading garbage
-      b + "Zm9v\n" + e + "junk",        // trailing garbage
-      b + "Zm9v \n" + e,                // space at end of line
-      b + " Zm9v\n" + e,                // space at line start
-      b + "Zg\n" + e,                   // missing padding
-      b + "Zh==\n" + e,                 // non-canonical
-      b + "Zg==\nZm9v\n" + e,           // padded line not last
-      b + "Zm9v\n\n" + e,               // empty line
-      b + "Zm9v\n",                     // no end line
+      "junk\n" + b + "Zm9v\n" + e,                       // leading garbage
+      b + "Zm9v\n" + e + "junk",                         // trailing garbage
+      b + "Zm9v \n" + e,                                 // space at end of line
+      b + " Zm9v\n" + e,                                 // space at line start
+      b + "Zg\n" + e,                                    // missing padding
+      b + "Zh==\n" + e,                                  // non-canonical
+      b + "Zg==\nZm9v\n" + e,                            // padded line not last
+      b + "Zm9v\n\n" + e,                                // empty line
+      b + "Zm9v\n",                                      // no end line
       "-----BEGIN age encrypted file-----\nZm9v\n" + e,  // label case
   };
   for (const auto& c : cases) EXPECT_EQ(Dearmor(c).error().code, Errc::kBadArmor) << c;
 }
 
 TEST(AgeArmor, AcceptsCrlfAndSurroundingWhitespace) {
-  auto r = Dearmor("\n \t-----BEGIN AGE ENCRYPTED FILE-----\r\nZm9v\r\n-----END AGE ENCRYPTED FILE-----\r\n \n");
+  auto r = Dearmor(
+      "\n \t-----BEGIN AGE ENCRYPTED FILE-----\r\nZm9v\r\n-----END AGE ENCRYPTED FILE-----\r\n \n");
   ASSERT_TRUE(r);
   EXPECT_EQ(ToString(*r), "foo");
   EXPECT_TRUE(LooksArmored(AsBytes("  -----BEGIN AGE")));

@@ -1,9 +1,8 @@
-// Runs every C2SP/CCTV age test vector in testdata/age/ (source and licence: testdata/age/README.md).
-// Each vector names the expected outcome; the plaintext released before any failure must match
-// the vector's payload hash.
-#include <zlib.h>
-
+// Runs every C2SP/CCTV age test vector in testdata/age/ (source and licence:
+// testdata/age/README.md). Each vector names the expected outcome; the plaintext released before
+// any failure must match the vector's payload hash.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -58,7 +57,8 @@ Bytes Inflate(const Bytes& in) {
     rc = inflate(&zs, Z_NO_FLUSH);
     EXPECT_TRUE(rc == Z_OK || rc == Z_STREAM_END) << rc;
     if (rc != Z_OK && rc != Z_STREAM_END) break;
-    out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(buf.size() - zs.avail_out));
+    out.insert(out.end(), buf.begin(),
+               buf.begin() + static_cast<std::ptrdiff_t>(buf.size() - zs.avail_out));
   } while (rc != Z_STREAM_END);
   inflateEnd(&zs);
   return out;
@@ -103,12 +103,18 @@ bool UsesUnsupportedRecipientType(const Vector& v) {
 std::string Outcome(Errc code) {
   switch (code) {
     case Errc::kMalformed:
-    case Errc::kResourceExhausted: return "header failure";
-    case Errc::kNoMatch: return "no match";
-    case Errc::kBadHeaderMac: return "HMAC failure";
-    case Errc::kCorrupt: return "payload failure";
-    case Errc::kBadArmor: return "armor failure";
-    default: return "unexpected error " + std::string(ErrcName(code));
+    case Errc::kResourceExhausted:
+      return "header failure";
+    case Errc::kNoMatch:
+      return "no match";
+    case Errc::kBadHeaderMac:
+      return "HMAC failure";
+    case Errc::kCorrupt:
+      return "payload failure";
+    case Errc::kBadArmor:
+      return "armor failure";
+    default:
+      return "unexpected error " + std::string(ErrcName(code));
   }
 }
 
@@ -124,7 +130,8 @@ RunResult DecryptVector(const Vector& v, StreamOptions stream) {
     EXPECT_TRUE(parsed) << v.name << ": " << id;
     if (parsed) owned.push_back(std::make_unique<X25519Identity>(std::move(*parsed)));
   }
-  for (const auto& p : v.passphrases) owned.push_back(std::make_unique<ScryptIdentity>(SecretBytes(AsBytes(p))));
+  for (const auto& p : v.passphrases)
+    owned.push_back(std::make_unique<ScryptIdentity>(SecretBytes(AsBytes(p))));
   std::vector<const Identity*> identities;
   for (auto& i : owned) identities.push_back(i.get());
 
@@ -161,7 +168,8 @@ class CctvVector : public ::testing::TestWithParam<std::string> {};
 TEST_P(CctvVector, HasExpectedOutcomeAndReleasedPayload) {
   Vector v = LoadVector(GetParam());
   ASSERT_FALSE(v.expect.empty()) << "vector without expect: " << v.name;
-  if (UsesUnsupportedRecipientType(v)) GTEST_SKIP() << "mlkem768x25519 recipients are not supported";
+  if (UsesUnsupportedRecipientType(v))
+    GTEST_SKIP() << "mlkem768x25519 recipients are not supported";
   // One chunk per batch on one thread, and small batches on two threads, so batch boundaries
   // fall everywhere in the multi-chunk vectors.
   for (StreamOptions stream : {StreamOptions{1, 1}, StreamOptions{2, 2}}) {
@@ -174,7 +182,9 @@ TEST_P(CctvVector, HasExpectedOutcomeAndReleasedPayload) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cctv, CctvVector, ::testing::ValuesIn(VectorNames()),
-                         [](const ::testing::TestParamInfo<std::string>& param_info) { return param_info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& param_info) {
+                           return param_info.param;
+                         });
 
 TEST(CctvVectors, AllPresentAndOnlyPostQuantumOnesSkipped) {
   std::size_t total = 0, skipped = 0;

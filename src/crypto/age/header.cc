@@ -59,8 +59,7 @@ Result<Header> ParseHeader(BufferedSource& in, const HeaderLimits& limits) {
     if (line.starts_with("---")) {
       header.signed_part += "---";
       // Format: "--- " 43base64char LF
-      if (line.size() != 4 + 43 + 1 || line[3] != ' ')
-        return Malformed("malformed MAC line");
+      if (line.size() != 4 + 43 + 1 || line[3] != ' ') return Malformed("malformed MAC line");
       auto mac = Base64Decode(std::string_view(line).substr(4, 43), Base64Padding::kUnpadded);
       if (!mac || mac->size() != 32) return Malformed("malformed MAC");
       header.mac = std::move(*mac);
@@ -72,7 +71,8 @@ Result<Header> ParseHeader(BufferedSource& in, const HeaderLimits& limits) {
     VIGIL_ASSIGN_OR_RETURN(std::vector<std::string> args, ParseArgLine(line));
     Stanza stanza;
     stanza.type = std::move(args.front());
-    stanza.args.assign(std::make_move_iterator(args.begin() + 1), std::make_move_iterator(args.end()));
+    stanza.args.assign(std::make_move_iterator(args.begin() + 1),
+                       std::make_move_iterator(args.end()));
 
     // Body: full 64-column lines, ended by exactly one shorter line (possibly empty).
     std::string body_text;

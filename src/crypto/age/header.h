@@ -31,7 +31,7 @@ struct HeaderLimits {
 
 struct Header {
   std::vector<Stanza> stanzas;
-  Bytes mac;           // 32 bytes
+  Bytes mac;                // 32 bytes
   std::string signed_part;  // the header bytes the MAC covers: up to and including "---"
 };
 

@@ -29,26 +29,27 @@ TEST(AgeHeader, EncodesBodiesWrappedAt64ColumnsWithShortFinalLine) {
 TEST(AgeHeader, RejectsEachMalformation) {
   const std::string v = "age-encryption.org/v1\n";
   const char* bad[] = {
-      "age-encryption.org/v2\n-> a\n\n",       // version
-      "-> a\n\n",                                // no version
-      "",                                        // empty
+      "age-encryption.org/v2\n-> a\n\n",  // version
+      "-> a\n\n",                         // no version
+      "",                                 // empty
   };
-  for (const char* b : bad) EXPECT_EQ(Parse(std::string(b) + kMac).error().code, Errc::kMalformed) << b;
+  for (const char* b : bad)
+    EXPECT_EQ(Parse(std::string(b) + kMac).error().code, Errc::kMalformed) << b;
   std::string cases[] = {
-      v + kMac,                           // no stanza
-      v + "->  a\n\n" + kMac,            // empty argument
-      v + "-> a \n\n" + kMac,            // trailing space
-      v + "-> \n\n" + kMac,              // no arguments
-      v + "-> a\nZm9v=\n" + kMac,        // padding in body
-      v + "-> a\nZh\n" + kMac,           // non-canonical body
-      v + "-> a\n" + std::string(65, 'A') + "\n\n" + kMac,  // long body line
-      v + "-> a\n" + std::string(64, 'A') + "\n" + kMac,   // no final short line
-      v + "-> a\r\n\n" + kMac,           // CR
-      v + "-> a\n\n--- short\n",                      // truncated MAC
-      v + "-> a\n\n---WyJp9F/9FOZh7gJdheq2WIJcwHgYc8NIVh3ddwhrcNg\n",   // no space
-      v + "-> a\n\n---  WyJp9F/9FOZh7gJdheq2WIJcwHgYc8NIVh3ddwhrcNg\n", // two spaces
-      v + "-> a\n\n" + "x",                            // garbage line
-      v + "-> a\n",                                    // ends inside stanza
+      v + kMac,                                                          // no stanza
+      v + "->  a\n\n" + kMac,                                            // empty argument
+      v + "-> a \n\n" + kMac,                                            // trailing space
+      v + "-> \n\n" + kMac,                                              // no arguments
+      v + "-> a\nZm9v=\n" + kMac,                                        // padding in body
+      v + "-> a\nZh\n" + kMac,                                           // non-canonical body
+      v + "-> a\n" + std::string(65, 'A') + "\n\n" + kMac,               // long body line
+      v + "-> a\n" + std::string(64, 'A') + "\n" + kMac,                 // no final short line
+      v + "-> a\r\n\n" + kMac,                                           // CR
+      v + "-> a\n\n--- short\n",                                         // truncated MAC
+      v + "-> a\n\n---WyJp9F/9FOZh7gJdheq2WIJcwHgYc8NIVh3ddwhrcNg\n",    // no space
+      v + "-> a\n\n---  WyJp9F/9FOZh7gJdheq2WIJcwHgYc8NIVh3ddwhrcNg\n",  // two spaces
+      v + "-> a\n\n" + "x",                                              // garbage line
+      v + "-> a\n",                                                      // ends inside stanza
   };
   for (const auto& c : cases) EXPECT_EQ(Parse(c).error().code, Errc::kMalformed) << c;
 }

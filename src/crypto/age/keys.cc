@@ -37,8 +37,8 @@ Result<std::vector<X25519Identity>> ParseIdentityFile(std::string_view text) {
 }
 
 Result<std::vector<X25519Recipient>> ParseRecipientsFile(std::string_view text) {
-  return ParseKeyLines<X25519Recipient>(text, "recipient",
-                                        [](std::string_view l) { return X25519Recipient::Parse(l); });
+  return ParseKeyLines<X25519Recipient>(
+      text, "recipient", [](std::string_view l) { return X25519Recipient::Parse(l); });
 }
 
 }  // namespace vigil::age

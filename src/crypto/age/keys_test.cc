@@ -6,7 +6,8 @@ namespace vigil::age {
 namespace {
 
 // The example identity and recipient of the C2SP age specification, "The X25519 recipient type".
-constexpr char kSpecIdentity[] = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
+constexpr char kSpecIdentity[] =
+    "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
 constexpr char kSpecRecipient[] = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj";
 
 TEST(AgeKeys, SpecExampleIdentityGivesSpecRecipient) {

@@ -40,7 +40,8 @@ ScryptRecipient::ScryptRecipient(SecretBytes passphrase, int work_factor)
   CHECK(work_factor_ >= 1 && work_factor_ <= 30);
 }
 
-Result<std::vector<Stanza>> ScryptRecipient::Wrap(const SecretBytes& file_key, Random& random) const {
+Result<std::vector<Stanza>> ScryptRecipient::Wrap(const SecretBytes& file_key,
+                                                  Random& random) const {
   CHECK(file_key.size() == kFileKeySize);
   Bytes salt = random.Generate(kSaltSize);
   VIGIL_ASSIGN_OR_RETURN(SecretBytes wrap_key,
@@ -69,14 +70,16 @@ Result<std::optional<SecretBytes>> ScryptIdentity::Unwrap(std::span<const Stanza
     // Security: a hostile file must not burn minutes of CPU and gigabytes of memory.
     if (*work_factor > max_work_factor_)
       return MakeError(Errc::kResourceExhausted,
-                       "scrypt work factor " + std::to_string(*work_factor) + " exceeds the limit " +
-                           std::to_string(max_work_factor_));
+                       "scrypt work factor " + std::to_string(*work_factor) +
+                           " exceeds the limit " + std::to_string(max_work_factor_));
     if (s.body.size() != kFileKeySize + crypto::kAeadTagSize)
       return MakeError(Errc::kMalformed, "scrypt stanza body is not 32 bytes");
-    VIGIL_ASSIGN_OR_RETURN(SecretBytes wrap_key, crypto::Scrypt(passphrase_.span(), LabelledSalt(*salt),
-                                                                *work_factor, 32));
+    VIGIL_ASSIGN_OR_RETURN(
+        SecretBytes wrap_key,
+        crypto::Scrypt(passphrase_.span(), LabelledSalt(*salt), *work_factor, 32));
     SecretBytes file_key(kFileKeySize);
-    if (crypto::ChaCha20Poly1305(wrap_key.span()).Open(crypto::AeadNonce{}, s.body, file_key.span()))
+    if (crypto::ChaCha20Poly1305(wrap_key.span())
+            .Open(crypto::AeadNonce{}, s.body, file_key.span()))
       return std::optional<SecretBytes>(std::move(file_key));
   }
   return std::optional<SecretBytes>();

@@ -41,7 +41,8 @@ Result<X25519Recipient> X25519Recipient::Parse(std::string_view text) {
 
 std::string X25519Recipient::ToString() const { return Bech32Encode(kRecipientHrp, key_); }
 
-Result<std::vector<Stanza>> X25519Recipient::Wrap(const SecretBytes& file_key, Random& random) const {
+Result<std::vector<Stanza>> X25519Recipient::Wrap(const SecretBytes& file_key,
+                                                  Random& random) const {
   CHECK(file_key.size() == kFileKeySize);
   SecretBytes ephemeral = crypto::GenerateX25519PrivateKey(random);
   crypto::X25519PublicKey share = crypto::X25519PublicFromPrivate(ephemeral);
@@ -97,7 +98,8 @@ Result<std::optional<SecretBytes>> X25519Identity::Unwrap(std::span<const Stanza
     if (!shared) return MakeError(Errc::kMalformed, "X25519 share is a low-order point");
     SecretBytes wrap_key = WrapKey(*shared, *share, public_key_);
     SecretBytes file_key(kFileKeySize);
-    if (crypto::ChaCha20Poly1305(wrap_key.span()).Open(crypto::AeadNonce{}, s.body, file_key.span()))
+    if (crypto::ChaCha20Poly1305(wrap_key.span())
+            .Open(crypto::AeadNonce{}, s.body, file_key.span()))
       return std::optional<SecretBytes>(std::move(file_key));
   }
   return std::optional<SecretBytes>();
