@@ -1,0 +1,192 @@
+#include "server/config.h"
+
+#include <charconv>
+#include <functional>
+#include <map>
+
+namespace vigil::server {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+template <typename T>
+bool ParseUnsigned(std::string_view text, T& out, T min, T max) {
+  T value{};
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max)
+    return false;
+  out = value;
+  return true;
+}
+
+// A setter returns an empty string on success, else what is wrong with the value.
+using Setter = std::function<std::string(std::string_view, Config&, const std::filesystem::path&)>;
+
+const std::map<std::string, Setter, std::less<>>& Setters() {
+  static const auto* setters = new std::map<std::string, Setter, std::less<>>{
+      {"listen",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         std::size_t colon = v.rfind(':');
+         if (colon == std::string_view::npos || colon == 0) return "expected host:port";
+         std::string_view host = v.substr(0, colon);
+         if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+         std::uint16_t port = 0;
+         if (!ParseUnsigned<std::uint16_t>(v.substr(colon + 1), port, 0, 65535)) return "bad port";
+         c.listen_address = std::string(host);
+         c.listen_port = port;
+         return "";
+       }},
+      {"data_dir",
+       [](std::string_view v, Config& c, const std::filesystem::path& base) -> std::string {
+         if (v.empty()) return "must not be empty";
+         std::filesystem::path p(v);
+         c.data_dir = p.is_absolute() ? p : (base / p).lexically_normal();
+         return "";
+       }},
+      {"database",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         if (v != "sqlite" && !v.starts_with("postgresql://") && !v.starts_with("postgres://"))
+           return "expected sqlite or a postgresql:// URI";
+         c.database = std::string(v);
+         return "";
+       }},
+      {"log_origin",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         if (v.empty() || v.find_first_of(" \t+") != std::string_view::npos)
+           return "must be non-empty, without spaces or '+'";
+         c.log_origin = std::string(v);
+         return "";
+       }},
+      {"threads",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         return ParseUnsigned<std::size_t>(v, c.threads, 0, 256) ? "" : "expected 0..256";
+       }},
+      {"max_body_bytes",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         return ParseUnsigned<std::uint64_t>(v, c.max_body_bytes, 1024, 1ull << 30)
+                    ? ""
+                    : "expected 1024..2^30";
+       }},
+      {"max_upload_bytes",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         return ParseUnsigned<std::uint64_t>(v, c.max_upload_bytes, 1, 1ull << 40)
+                    ? ""
+                    : "expected 1..2^40";
+       }},
+      {"upload_expiry_hours",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         unsigned h = 0;
+         if (!ParseUnsigned<unsigned>(v, h, 1, 24 * 365)) return "expected 1..8760";
+         c.upload_expiry = std::chrono::hours(h);
+         return "";
+       }},
+      {"disk_reserve_bytes",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         return ParseUnsigned<std::uint64_t>(v, c.disk_reserve_bytes, 0, 1ull << 50)
+                    ? ""
+                    : "expected a byte count";
+       }},
+      {"max_connections",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         return ParseUnsigned<std::size_t>(v, c.max_connections, 1, 1'000'000)
+                    ? ""
+                    : "expected 1..1000000";
+       }},
+      {"header_timeout_ms",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         unsigned ms = 0;
+         if (!ParseUnsigned<unsigned>(v, ms, 100, 600'000)) return "expected 100..600000";
+         c.header_timeout = std::chrono::milliseconds(ms);
+         return "";
+       }},
+      {"body_timeout_ms",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         unsigned ms = 0;
+         if (!ParseUnsigned<unsigned>(v, ms, 100, 3'600'000)) return "expected 100..3600000";
+         c.body_timeout = std::chrono::milliseconds(ms);
+         return "";
+       }},
+      {"onion",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         if (v != "true" && v != "false") return "expected true or false";
+         c.onion = v == "true";
+         return "";
+       }},
+  };
+  return *setters;
+}
+
+void Apply(std::string_view where, std::string_view line, const std::filesystem::path& base,
+           Config& config, ConfigErrors& errors) {
+  std::size_t eq = line.find('=');
+  if (eq == std::string_view::npos) {
+    errors.lines.push_back(std::string(where) + ": expected key = value");
+    return;
+  }
+  std::string_view key = Trim(line.substr(0, eq));
+  std::string_view value = Trim(line.substr(eq + 1));
+  auto it = Setters().find(key);
+  if (it == Setters().end()) {
+    errors.lines.push_back(std::string(where) + ": unknown key '" + std::string(key) + "'");
+    return;
+  }
+  if (std::string problem = it->second(value, config, base); !problem.empty())
+    errors.lines.push_back(std::string(where) + ": " + std::string(key) + ": " + problem);
+}
+
+}  // namespace
+
+ConfigErrors ParseConfig(std::string_view source, std::string_view text,
+                         const std::vector<std::string>& overrides,
+                         const std::filesystem::path& base_dir, Config& config) {
+  ConfigErrors errors;
+  std::size_t number = 0;
+  while (!text.empty()) {
+    ++number;
+    std::size_t nl = text.find('\n');
+    std::string_view line = Trim(text.substr(0, nl));
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    if (line.empty() || line.front() == '#') continue;
+    Apply(std::string(source) + ":" + std::to_string(number), line, base_dir, config, errors);
+  }
+  for (const std::string& o : overrides)
+    Apply("override '" + o + "'", o, std::filesystem::current_path(), config, errors);
+  if (config.data_dir.empty())
+    errors.lines.push_back(std::string(source) + ": data_dir is required");
+  if (config.log_origin.empty())
+    errors.lines.push_back(std::string(source) + ": log_origin is required");
+  return errors;
+}
+
+std::string FormatConfig(const Config& c) {
+  std::string out;
+  out +=
+      "# Vigil instance configuration. Every key is documented in "
+      "docs/operations/configuration.md.\n";
+  out += "# Command-line overrides: vigild --config FILE --set key=value\n\n";
+  out += "# Address and port to listen on (put TLS or the onion service in front).\n";
+  out += "listen = " + c.listen_address + ":" + std::to_string(c.listen_port) + "\n";
+  out += "# Data directory: database, blobs, log tiles, keys. Relative to this file.\n";
+  out += "data_dir = " + c.data_dir.string() + "\n";
+  out += "# sqlite (embedded, in data_dir) or a postgresql:// URI.\n";
+  out += "database = " + c.database + "\n";
+  out += "# Origin line of the transparency log's checkpoints; never change it once published.\n";
+  out += "log_origin = " + c.log_origin + "\n";
+  out += "threads = " + std::to_string(c.threads) + "\n";
+  out += "max_body_bytes = " + std::to_string(c.max_body_bytes) + "\n";
+  out += "max_upload_bytes = " + std::to_string(c.max_upload_bytes) + "\n";
+  out += "upload_expiry_hours = " + std::to_string(c.upload_expiry.count()) + "\n";
+  out += "disk_reserve_bytes = " + std::to_string(c.disk_reserve_bytes) + "\n";
+  out += "max_connections = " + std::to_string(c.max_connections) + "\n";
+  out += "header_timeout_ms = " + std::to_string(c.header_timeout.count()) + "\n";
+  out += "body_timeout_ms = " + std::to_string(c.body_timeout.count()) + "\n";
+  out += std::string("onion = ") + (c.onion ? "true" : "false") + "\n";
+  return out;
+}
+
+}  // namespace vigil::server

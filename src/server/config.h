@@ -1,0 +1,49 @@
+// The instance configuration: a `key = value` file written by `vigil init`, plus command-line
+// overrides, validated at start-up. Every problem is reported, one line each, naming the file
+// and line (or the override) and the key. Format: docs/operations/configuration.md.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/error.h"
+
+namespace vigil::server {
+
+struct Config {
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::filesystem::path data_dir;   // absolute after loading
+  std::string database = "sqlite";  // "sqlite", or a PostgreSQL URI "postgresql://…"
+  std::string log_origin;           // checkpoint origin line, e.g. "vigil.example.org/log"
+  std::size_t threads = 0;          // 0: one per core
+  std::uint64_t max_body_bytes = 1 << 20;
+  std::uint64_t max_upload_bytes = 2ull << 30;
+  std::chrono::hours upload_expiry{24};
+  std::uint64_t disk_reserve_bytes = 1ull << 30;
+  std::size_t max_connections = 1024;
+  std::chrono::milliseconds header_timeout{15'000};
+  std::chrono::milliseconds body_timeout{60'000};
+  bool onion = false;
+};
+
+// All the problems found, one line each ("vigil.conf:7: listen: not host:port").
+struct ConfigErrors {
+  std::vector<std::string> lines;
+};
+
+// Parses `text` (named `source` in messages) over `config`, then applies `overrides`
+// ("key=value" each). Relative data_dir paths are taken relative to `base_dir`. Returns the
+// problems, or none.
+ConfigErrors ParseConfig(std::string_view source, std::string_view text,
+                         const std::vector<std::string>& overrides,
+                         const std::filesystem::path& base_dir, Config& config);
+
+// The text of a configuration file for `config`, with comments, as `vigil init` writes it.
+std::string FormatConfig(const Config& config);
+
+}  // namespace vigil::server

@@ -1,0 +1,57 @@
+#include "server/config.h"
+
+#include <gtest/gtest.h>
+
+namespace vigil::server {
+namespace {
+
+TEST(Config, ParsesEveryKeyAndResolvesDataDirAgainstTheFile) {
+  Config c;
+  auto errors =
+      ParseConfig("vigil.conf",
+                  "# comment\n\nlisten = 0.0.0.0:9000\r\ndata_dir = data\n"
+                  "database = postgresql://vigil@localhost/vigil\nlog_origin = example.org/log\n"
+                  "threads = 4\nonion = true\nupload_expiry_hours = 48\n",
+                  {}, "/etc/vigil", c);
+  EXPECT_TRUE(errors.lines.empty()) << errors.lines.front();
+  EXPECT_EQ(c.listen_address, "0.0.0.0");
+  EXPECT_EQ(c.listen_port, 9000);
+  EXPECT_EQ(c.data_dir, "/etc/vigil/data");
+  EXPECT_EQ(c.database, "postgresql://vigil@localhost/vigil");
+  EXPECT_EQ(c.threads, 4u);
+  EXPECT_TRUE(c.onion);
+  EXPECT_EQ(c.upload_expiry, std::chrono::hours(48));
+}
+
+TEST(Config, ReportsEveryProblemWithItsLine) {
+  Config c;
+  auto errors =
+      ParseConfig("vigil.conf", "listen = nowhere\nthreads = many\ncolour = blue\njust words\n",
+                  {"onion=maybe"}, "/x", c);
+  ASSERT_EQ(errors.lines.size(), 7u);
+  EXPECT_EQ(errors.lines[0], "vigil.conf:1: listen: expected host:port");
+  EXPECT_EQ(errors.lines[1], "vigil.conf:2: threads: expected 0..256");
+  EXPECT_EQ(errors.lines[2], "vigil.conf:3: unknown key 'colour'");
+  EXPECT_EQ(errors.lines[3], "vigil.conf:4: expected key = value");
+  EXPECT_EQ(errors.lines[4], "override 'onion=maybe': onion: expected true or false");
+  EXPECT_EQ(errors.lines[5], "vigil.conf: data_dir is required");
+  EXPECT_EQ(errors.lines[6], "vigil.conf: log_origin is required");
+}
+
+TEST(Config, OverridesWinAndFormatRoundTrips) {
+  Config c;
+  c.data_dir = "/srv/vigil";
+  c.log_origin = "example.org/log";
+  std::string text = FormatConfig(c);
+  Config back;
+  auto errors = ParseConfig("f", text, {"listen=[::1]:1234"}, "/", back);
+  ASSERT_TRUE(errors.lines.empty()) << errors.lines.front();
+  EXPECT_EQ(back.data_dir, c.data_dir);
+  EXPECT_EQ(back.log_origin, c.log_origin);
+  EXPECT_EQ(back.listen_address, "::1");
+  EXPECT_EQ(back.listen_port, 1234);
+  EXPECT_EQ(back.max_upload_bytes, c.max_upload_bytes);
+}
+
+}  // namespace
+}  // namespace vigil::server
