@@ -14,6 +14,9 @@ using Action = std::function<Status()>;
 // keygen, encrypt, decrypt (flags as in the age tool).
 void RegisterAgeCommands(CLI::App& app, Action& action);
 
+// log keygen (and, as the appender lands, init, append, verify, prove, witness).
+void RegisterLogCommands(CLI::App& app, Action& action);
+
 // A one-line message for an error, worded for the person at the terminal.
 std::string DescribeError(const Error& error);
 

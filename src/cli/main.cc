@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   vigil::cli::Action action;
   vigil::cli::RegisterAgeCommands(app, action);
+  vigil::cli::RegisterLogCommands(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
