@@ -1,0 +1,340 @@
+// Format: docs/formats/log.md
+#include "translog/appender.h"
+
+#include "base/check.h"
+
+namespace vigil::translog {
+namespace {
+
+constexpr char kCheckpointPath[] = "checkpoint";
+
+Result<std::string> SignCheckpoint(const Checkpoint& checkpoint, const SignerKey& signer) {
+  VIGIL_ASSIGN_OR_RETURN(std::string body, FormatCheckpoint(checkpoint));
+  VIGIL_ASSIGN_OR_RETURN(Note note, SignNote(body, signer));
+  return FormatNote(note);
+}
+
+// Reads the first `width` hashes of tile (level, index): from the partial tile of exactly that
+// width, else from the full tile (partial tiles may be dropped once the full one exists).
+Result<std::vector<Hash>> ReadTilePrefix(const LogDirectory& dir, unsigned level,
+                                         std::uint64_t index, std::size_t width) {
+  for (std::size_t w : {width, kTileWidth}) {
+    std::string path = TilePath(level, index, w);
+    VIGIL_ASSIGN_OR_RETURN(std::optional<Bytes> bytes, dir.Read(path));
+    if (!bytes) continue;
+    auto hashes = DecodeHashes(*bytes);
+    if (!hashes || hashes->size() != w)
+      return MakeError(Errc::kFailedPrecondition, path + " is damaged");
+    hashes->resize(width);
+    return hashes;
+  }
+  return MakeError(Errc::kFailedPrecondition, TilePath(level, index, width) + " is missing");
+}
+
+// The partial tiles of a tree of `size` leaves, level 0 first, read from disk.
+Result<std::vector<std::vector<Hash>>> ReadEdge(const LogDirectory& dir, std::uint64_t size) {
+  std::vector<std::vector<Hash>> edge;
+  for (unsigned level = 0; level < 64; ++level) {
+    std::uint64_t nodes = size;
+    for (unsigned l = 0; l < level; ++l) nodes /= kTileWidth;
+    if (nodes == 0) break;
+    std::size_t width = PartialWidth(size, level);
+    if (width == 0) {
+      edge.emplace_back();
+      continue;
+    }
+    VIGIL_ASSIGN_OR_RETURN(auto hashes,
+                           ReadTilePrefix(dir, level, EdgeTileIndex(size, level), width));
+    edge.push_back(std::move(hashes));
+  }
+  return edge;
+}
+
+// The entries of bundle `index` from the full bundle, else the widest readable partial one.
+// Returns an empty list when there is none. Damaged files (possible only for a batch that never
+// committed) are skipped.
+Result<std::vector<Bytes>> ReadWidestBundle(const LogDirectory& dir, std::uint64_t index) {
+  std::string full = EntryBundlePath(index, kTileWidth);
+  VIGIL_ASSIGN_OR_RETURN(std::optional<Bytes> bytes, dir.Read(full));
+  if (bytes) {
+    if (auto entries = ParseBundle(*bytes, kTileWidth)) return std::move(*entries);
+  }
+  for (std::size_t w : dir.PartialWidths(full)) {
+    VIGIL_ASSIGN_OR_RETURN(std::optional<Bytes> partial, dir.Read(EntryBundlePath(index, w)));
+    if (!partial) continue;
+    if (auto entries = ParseBundle(*partial, w)) return std::move(*entries);
+  }
+  return std::vector<Bytes>();
+}
+
+}  // namespace
+
+Status Appender::Init(const std::filesystem::path& dir, std::string_view origin,
+                      const SignerKey& signer) {
+  VIGIL_RETURN_IF_ERROR(ValidateLogOrigin(origin));
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return MakeError(Errc::kIo, "cannot create " + dir.string() + ": " + ec.message());
+  VIGIL_ASSIGN_OR_RETURN(LogDirectory log, LogDirectory::Open(dir));
+  VIGIL_ASSIGN_OR_RETURN(std::optional<Bytes> existing, log.Read(kCheckpointPath));
+  if (existing) return MakeError(Errc::kAlreadyExists, dir.string() + " already holds a log");
+  Checkpoint empty{std::string(origin), 0, EmptyRoot(), {}};
+  VIGIL_ASSIGN_OR_RETURN(std::string note, SignCheckpoint(empty, signer));
+  LogDirectory::WriteGroup group(log);
+  VIGIL_RETURN_IF_ERROR(group.Stage(kCheckpointPath, AsBytes(note)));
+  return group.Commit();
+}
+
+Appender::Appender(AppenderOptions options, SignerKey signer, LogDirectory dir)
+    : options_(std::move(options)), signer_(std::move(signer)), dir_(std::move(dir)) {}
+
+Result<std::unique_ptr<Appender>> Appender::Open(AppenderOptions options, SignerKey signer) {
+  VIGIL_ASSIGN_OR_RETURN(LogDirectory dir, LogDirectory::Open(options.dir));
+  VIGIL_ASSIGN_OR_RETURN(std::optional<Bytes> note, dir.Read(kCheckpointPath));
+  if (!note)
+    return MakeError(Errc::kNotFound, options.dir.string() + " holds no log (vigil log init)");
+  VIGIL_ASSIGN_OR_RETURN(SignedCheckpoint published,
+                         OpenCheckpoint(AsChars(*note), options.origin, signer.verifier_key()));
+  std::unique_ptr<Appender> appender(
+      new Appender(std::move(options), std::move(signer), std::move(dir)));
+  appender->checkpoint_ = published.checkpoint;
+  appender->checkpoint_note_ = ToString(*note);
+  VIGIL_RETURN_IF_ERROR(appender->Recover(published));
+  appender->last_publish_ = std::chrono::steady_clock::now();
+  appender->sequencer_ = std::thread([a = appender.get()] { a->SequencerLoop(); });
+  return appender;
+}
+
+Status Appender::Recover(const SignedCheckpoint& published) {
+  const std::uint64_t size = published.checkpoint.size;
+  VIGIL_ASSIGN_OR_RETURN(auto edge, ReadEdge(dir_, size));
+  if (RootFromPartialTiles(edge) != published.checkpoint.root_hash)
+    return MakeError(Errc::kFailedPrecondition,
+                     "the hash tiles do not match the published checkpoint");
+  tree_ = TileBuilder(size, std::move(edge));
+
+  // The current partial bundle, then every entry sequenced after the checkpoint.
+  bundle_.clear();
+  bundle_count_ = 0;
+  if (std::size_t have = size % kTileWidth; have > 0) {
+    VIGIL_ASSIGN_OR_RETURN(auto entries, ReadWidestBundle(dir_, size / kTileWidth));
+    if (entries.size() < have)
+      return MakeError(Errc::kFailedPrecondition, "the entry bundle at the checkpoint is missing");
+    for (std::size_t i = 0; i < have; ++i) AppendToBundle(bundle_, entries[i]);
+    bundle_count_ = have;
+  }
+  while (true) {
+    std::uint64_t at = tree_.size();
+    VIGIL_ASSIGN_OR_RETURN(auto entries, ReadWidestBundle(dir_, at / kTileWidth));
+    std::size_t have = at % kTileWidth;
+    if (entries.size() <= have) break;
+    std::vector<const Bytes*> more;
+    for (std::size_t i = have; i < entries.size(); ++i) more.push_back(&entries[i]);
+    LogDirectory::WriteGroup group(dir_);
+    VIGIL_RETURN_IF_ERROR(Integrate(more, group));
+    VIGIL_RETURN_IF_ERROR(group.Commit());
+    if (entries.size() < kTileWidth) break;
+  }
+  sequenced_ = tree_.size();
+  if (sequenced_ > size) VIGIL_RETURN_IF_ERROR(Publish());
+  return OkStatus();
+}
+
+Status Appender::Integrate(const std::vector<const Bytes*>& entries,
+                           LogDirectory::WriteGroup& group) {
+  Status staged = OkStatus();
+  auto stage_full_tile = [&](TileBuilder::Tile tile) {
+    if (staged)
+      staged = group.Stage(TilePath(tile.level, tile.index, kTileWidth), EncodeHashes(tile.hashes));
+  };
+  for (const Bytes* entry : entries) {
+    const std::uint64_t index = tree_.size();
+    AppendToBundle(bundle_, *entry);
+    if (++bundle_count_ == kTileWidth) {
+      VIGIL_RETURN_IF_ERROR(group.Stage(EntryBundlePath(index / kTileWidth, kTileWidth), bundle_));
+      bundle_.clear();
+      bundle_count_ = 0;
+    }
+    tree_.Add(HashLeaf(*entry), stage_full_tile);
+    VIGIL_RETURN_IF_ERROR(staged);
+  }
+  if (bundle_count_ > 0)
+    VIGIL_RETURN_IF_ERROR(
+        group.Stage(EntryBundlePath(tree_.size() / kTileWidth, bundle_count_), bundle_));
+  for (const auto& tile : tree_.PartialTiles())
+    VIGIL_RETURN_IF_ERROR(group.Stage(TilePath(tile.level, tile.index, tile.hashes.size()),
+                                      EncodeHashes(tile.hashes)));
+  return OkStatus();
+}
+
+Result<Hash> Appender::RootFromDisk(std::uint64_t size) const {
+  VIGIL_ASSIGN_OR_RETURN(auto edge, ReadEdge(dir_, size));
+  return RootFromPartialTiles(edge);
+}
+
+Status Appender::Publish() {
+  const std::uint64_t size = tree_.size();
+  const Hash root = tree_.Root();
+  Checkpoint previous;
+  {
+    std::lock_guard lock(mu_);
+    previous = checkpoint_;
+  }
+  // Invariants of the log (DESIGN.md section 4): it never shrinks, never changes a root at the
+  // same size, and the new tree starts with the old one. Crash rather than publish otherwise.
+  CHECK_MSG(size >= previous.size, "the log would shrink");
+  if (size == previous.size) {
+    CHECK_MSG(root == previous.root_hash, "the root changed at the same size");
+    return OkStatus();
+  }
+  auto old_root = RootFromDisk(previous.size);
+  CHECK_MSG(old_root && *old_root == previous.root_hash,
+            "the new tree does not extend the published one");
+
+  VIGIL_ASSIGN_OR_RETURN(std::string note,
+                         SignCheckpoint(Checkpoint{options_.origin, size, root, {}}, signer_));
+  LogDirectory::WriteGroup group(dir_);
+  VIGIL_RETURN_IF_ERROR(group.Stage(kCheckpointPath, AsBytes(note)));
+  VIGIL_RETURN_IF_ERROR(group.Commit());
+  std::lock_guard lock(mu_);
+  checkpoint_ = Checkpoint{options_.origin, size, root, {}};
+  checkpoint_note_ = std::move(note);
+  last_publish_ = std::chrono::steady_clock::now();
+  return OkStatus();
+}
+
+void Appender::SequencerLoop() {
+  while (true) {
+    std::vector<std::unique_ptr<Pending>> batch;
+    bool stop = false;
+    {
+      std::unique_lock lock(mu_);
+      bool unpublished = sequenced_ > checkpoint_.size;
+      auto ready = [&] { return stopping_ || !queue_.empty() || publish_requested_; };
+      if (unpublished) {
+        queue_cv_.wait_until(lock, last_publish_ + options_.checkpoint_interval, ready);
+      } else {
+        queue_cv_.wait(lock, ready);
+      }
+      std::size_t count = 0;
+      while (!queue_.empty() &&
+             (batch.empty() || count + queue_.front()->entries.size() <= options_.max_batch)) {
+        count += queue_.front()->entries.size();
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      stop = stopping_ && queue_.empty();
+    }
+
+    Status written = OkStatus();
+    std::vector<std::uint64_t> firsts;
+    std::vector<const Bytes*> entries;
+    for (auto& p : batch) {
+      firsts.push_back(tree_.size() + entries.size());
+      for (const Bytes& e : p->entries) entries.push_back(&e);
+    }
+    if (!entries.empty()) {
+      LogDirectory::WriteGroup group(dir_);
+      written = Integrate(entries, group);
+      if (written) written = group.Commit();
+    }
+    {
+      std::lock_guard lock(mu_);
+      if (!written)
+        fatal_ = written;
+      else
+        sequenced_ = tree_.size();
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (!written)
+        batch[i]->done.set_value(written.error());
+      else
+        batch[i]->done.set_value(firsts[i]);
+    }
+
+    bool publish = false;
+    {
+      std::lock_guard lock(mu_);
+      publish = !fatal_ && sequenced_ > checkpoint_.size &&
+                (queue_.empty() || publish_requested_ ||
+                 std::chrono::steady_clock::now() - last_publish_ >= options_.checkpoint_interval);
+      publish_requested_ = false;
+    }
+    if (publish) {
+      std::lock_guard publish_lock(publish_mu_);
+      if (Status s = Publish(); !s) {
+        std::lock_guard lock(mu_);
+        fatal_ = s;
+      }
+    }
+    if (stop) return;
+  }
+}
+
+Appender::~Appender() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (sequencer_.joinable()) sequencer_.join();
+}
+
+Result<std::uint64_t> Appender::Append(std::vector<Bytes> entries) {
+  if (entries.empty()) return MakeError(Errc::kInvalidArgument, "no entries");
+  for (const Bytes& e : entries) {
+    if (e.size() > kMaxEntrySize)
+      return MakeError(Errc::kInvalidArgument, "log entry over 65535 bytes");
+  }
+  auto pending = std::make_unique<Pending>();
+  pending->entries = std::move(entries);
+  auto future = pending->done.get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (fatal_)
+      return MakeError(Errc::kUnavailable,
+                       "the log stopped after a write failure: " + fatal_->error().detail);
+    if (stopping_) return MakeError(Errc::kUnavailable, "the log is shutting down");
+    queue_.push_back(std::move(pending));
+  }
+  queue_cv_.notify_one();
+  return future.get();
+}
+
+Result<std::uint64_t> Appender::Append(Bytes entry) {
+  std::vector<Bytes> one;
+  one.push_back(std::move(entry));
+  return Append(std::move(one));
+}
+
+Result<std::string> Appender::PublishNow() {
+  // Waits until the sequencer has published everything sequenced when the call was made.
+  std::uint64_t target = size();
+  while (true) {
+    {
+      std::lock_guard lock(mu_);
+      if (fatal_) return fatal_->error();
+      if (checkpoint_.size >= target) return checkpoint_note_;
+      publish_requested_ = true;
+    }
+    queue_cv_.notify_one();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+std::string Appender::checkpoint() const {
+  std::lock_guard lock(mu_);
+  return checkpoint_note_;
+}
+
+std::uint64_t Appender::checkpoint_size() const {
+  std::lock_guard lock(mu_);
+  return checkpoint_.size;
+}
+
+std::uint64_t Appender::size() const {
+  std::lock_guard lock(mu_);
+  return sequenced_;
+}
+
+}  // namespace vigil::translog

@@ -1,0 +1,105 @@
+// The log appender: sequences entries, writes their entry bundles and hash tiles durably in
+// batches (group commit), and publishes signed checkpoints. After a crash at any moment, Open
+// recovers a log consistent with every checkpoint ever published and holding every entry whose
+// Append returned. Format: docs/formats/log.md
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/error.h"
+#include "translog/checkpoint.h"
+#include "translog/log_directory.h"
+#include "translog/signed_note.h"
+#include "translog/tiles.h"
+
+namespace vigil::translog {
+
+struct AppenderOptions {
+  std::filesystem::path dir;
+  std::string origin;
+  std::size_t max_batch = 8192;  // entries integrated per group commit
+  // Under continuous appends a checkpoint is published at least this often; when appends
+  // pause, at once.
+  std::chrono::milliseconds checkpoint_interval{250};
+};
+
+class Appender {
+ public:
+  // Makes a new, empty log in `dir` (created if absent; it must hold no checkpoint yet) and
+  // publishes its size-0 checkpoint. Fails with kAlreadyExists or kIo.
+  static Status Init(const std::filesystem::path& dir, std::string_view origin,
+                     const SignerKey& signer);
+
+  // Opens a log, recovers entries sequenced after its last checkpoint, publishes a checkpoint
+  // for them, and starts the sequencer. Fails with kNotFound (no log), kUnauthenticated (the
+  // checkpoint is not signed by `signer` for `origin`), kDataLoss-like kFailedPrecondition
+  // (files that contradict the published checkpoint), or kIo.
+  static Result<std::unique_ptr<Appender>> Open(AppenderOptions options, SignerKey signer);
+
+  // Finishes queued appends, publishes a last checkpoint and stops.
+  ~Appender();
+
+  // Appends entries (each at most 65535 bytes, else kInvalidArgument) and returns the index of
+  // the first once every one is durable on disk. Thread-safe: concurrent callers share batches.
+  Result<std::uint64_t> Append(std::vector<Bytes> entries);
+  Result<std::uint64_t> Append(Bytes entry);
+
+  // Publishes a checkpoint for everything sequenced so far and returns it (signed note text).
+  Result<std::string> PublishNow();
+
+  // The latest published checkpoint (signed note text) and its size.
+  std::string checkpoint() const;
+  std::uint64_t checkpoint_size() const;
+  // Entries durably sequenced.
+  std::uint64_t size() const;
+
+ private:
+  struct Pending {
+    std::vector<Bytes> entries;
+    std::promise<Result<std::uint64_t>> done;
+  };
+
+  Appender(AppenderOptions options, SignerKey signer, LogDirectory dir);
+  Status Recover(const SignedCheckpoint& published);
+  // Adds entries to the tree and stages the bundles and tiles they touch; the caller commits.
+  Status Integrate(const std::vector<const Bytes*>& entries, LogDirectory::WriteGroup& group);
+  Status Publish();  // under publish_mu_
+  void SequencerLoop();
+  Result<Hash> RootFromDisk(std::uint64_t size) const;
+
+  AppenderOptions options_;
+  SignerKey signer_;
+  LogDirectory dir_;
+
+  // Sequencer state: only the sequencer thread (or Open, before it starts) touches these.
+  TileBuilder tree_;
+  Bytes bundle_;  // encoded entries of the current partial bundle
+  std::size_t bundle_count_ = 0;
+
+  mutable std::mutex mu_;  // guards the queue and the published figures below
+  std::condition_variable queue_cv_;
+  std::deque<std::unique_ptr<Pending>> queue_;
+  bool stopping_ = false;
+  bool publish_requested_ = false;
+  std::uint64_t sequenced_ = 0;
+  std::string checkpoint_note_;
+  Checkpoint checkpoint_;
+  std::optional<Status> fatal_;  // a write failed: no further appends are accepted
+
+  std::mutex publish_mu_;
+  std::chrono::steady_clock::time_point last_publish_;
+  std::thread sequencer_;
+};
+
+}  // namespace vigil::translog

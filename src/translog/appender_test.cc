@@ -1,0 +1,162 @@
+#include "translog/appender.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <thread>
+
+#include "testing/seeded_random.h"
+#include "testing/test_paths.h"
+
+namespace vigil::translog {
+namespace {
+
+constexpr char kOrigin[] = "test.example/log";
+
+Hash NaiveRoot(const std::vector<Hash>& leaves, std::size_t begin, std::size_t end) {
+  if (end == begin) return EmptyRoot();
+  if (end - begin == 1) return leaves[begin];
+  std::size_t k = 1;
+  while (k * 2 < end - begin) k *= 2;
+  return HashChildren(NaiveRoot(leaves, begin, begin + k), NaiveRoot(leaves, begin + k, end));
+}
+
+Bytes EntryBytes(std::size_t i) { return ToBytes("entry number " + std::to_string(i)); }
+
+class AppenderTest : public ::testing::Test {
+ protected:
+  SignerKey Key() {
+    vigil::testing::SeededRandom random(5);
+    return std::move(*GenerateSignerKey(kOrigin, random));
+  }
+  std::unique_ptr<Appender> OpenLog() {
+    AppenderOptions options;
+    options.dir = dir_.path();
+    options.origin = kOrigin;
+    options.checkpoint_interval = std::chrono::milliseconds(20);
+    auto a = Appender::Open(options, Key());
+    EXPECT_TRUE(a) << a.error().ToString();
+    return a ? std::move(*a) : nullptr;
+  }
+  Checkpoint Published() {
+    std::ifstream in(dir_.path() / "checkpoint");
+    std::string note((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto opened = OpenCheckpoint(note, kOrigin, Key().verifier_key());
+    EXPECT_TRUE(opened);
+    return opened->checkpoint;
+  }
+  vigil::testing::TempDir dir_;
+};
+
+TEST_F(AppenderTest, AppendsConcurrentlyAndPublishesTheRfc6962Root) {
+  ASSERT_TRUE(Appender::Init(dir_.path(), kOrigin, Key()));
+  EXPECT_EQ(Appender::Init(dir_.path(), kOrigin, Key()).error().code, Errc::kAlreadyExists);
+  auto log = OpenLog();
+  ASSERT_TRUE(log);
+  constexpr std::size_t kThreads = 8, kPerThread = 100;
+  std::vector<std::thread> threads;
+  std::vector<std::vector<std::uint64_t>> indices(kThreads);
+  for (std::size_t t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (std::size_t i = 0; i < kPerThread; ++i) {
+        auto index = log->Append(EntryBytes(t * kPerThread + i));
+        ASSERT_TRUE(index);
+        indices[t].push_back(*index);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_TRUE(log->PublishNow());
+  EXPECT_EQ(log->size(), kThreads * kPerThread);
+  // Every index is used once, and the entry at an index is the one appended there.
+  std::vector<Hash> leaves(kThreads * kPerThread);
+  std::vector<bool> seen(leaves.size());
+  for (std::size_t t = 0; t < kThreads; ++t) {
+    for (std::size_t i = 0; i < kPerThread; ++i) {
+      std::uint64_t index = indices[t][i];
+      ASSERT_FALSE(seen[index]);
+      seen[index] = true;
+      leaves[index] = HashLeaf(EntryBytes(t * kPerThread + i));
+    }
+  }
+  Checkpoint cp = Published();
+  EXPECT_EQ(cp.size, leaves.size());
+  EXPECT_EQ(cp.root_hash, NaiveRoot(leaves, 0, leaves.size()));
+  // The tiles the spec requires for that size are there.
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "tile/0/000"));
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "tile/0/003.p/32"));
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "tile/1/000.p/3"));
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "tile/entries/003.p/32"));
+}
+
+TEST_F(AppenderTest, ReopensAndContinuesTheSameTree) {
+  ASSERT_TRUE(Appender::Init(dir_.path(), kOrigin, Key()));
+  std::vector<Hash> leaves;
+  for (int round = 0; round < 3; ++round) {
+    auto log = OpenLog();
+    ASSERT_TRUE(log);
+    for (std::size_t i = 0; i < 300; ++i) {
+      std::size_t n = leaves.size();
+      ASSERT_EQ(*log->Append(EntryBytes(n)), n);
+      leaves.push_back(HashLeaf(EntryBytes(n)));
+    }
+  }
+  Checkpoint cp = Published();
+  EXPECT_EQ(cp.size, 900u);
+  EXPECT_EQ(cp.root_hash, NaiveRoot(leaves, 0, leaves.size()));
+}
+
+TEST_F(AppenderTest, RecoversEntriesSequencedAfterTheLastCheckpoint) {
+  ASSERT_TRUE(Appender::Init(dir_.path(), kOrigin, Key()));
+  std::vector<Hash> leaves;
+  {
+    auto log = OpenLog();
+    for (std::size_t i = 0; i < 10; ++i) ASSERT_TRUE(log->Append(EntryBytes(i)));
+  }
+  for (std::size_t i = 0; i < 10; ++i) leaves.push_back(HashLeaf(EntryBytes(i)));
+  // As if a crash came after a batch was durable but before its checkpoint: the bundle for
+  // 10 + 5 entries is on disk, the checkpoint still says 10.
+  Bytes bundle;
+  for (std::size_t i = 0; i < 15; ++i) AppendToBundle(bundle, EntryBytes(i));
+  {
+    auto dir = LogDirectory::Open(dir_.path());
+    LogDirectory::WriteGroup group(*dir);
+    ASSERT_TRUE(group.Stage(EntryBundlePath(0, 15), bundle));
+    ASSERT_TRUE(group.Commit());
+  }
+  EXPECT_EQ(Published().size, 10u);
+  auto log = OpenLog();
+  ASSERT_TRUE(log);
+  EXPECT_EQ(log->size(), 15u);
+  for (std::size_t i = 10; i < 15; ++i) leaves.push_back(HashLeaf(EntryBytes(i)));
+  EXPECT_EQ(Published().size, 15u);
+  EXPECT_EQ(Published().root_hash, NaiveRoot(leaves, 0, leaves.size()));
+}
+
+TEST_F(AppenderTest, RefusesAForeignKeyDamagedTilesAndOversizedEntries) {
+  ASSERT_TRUE(Appender::Init(dir_.path(), kOrigin, Key()));
+  {
+    auto log = OpenLog();
+    for (std::size_t i = 0; i < 20; ++i) ASSERT_TRUE(log->Append(EntryBytes(i)));
+    EXPECT_EQ(log->Append(Bytes(70000)).error().code, Errc::kInvalidArgument);
+  }
+  vigil::testing::SeededRandom other_random(99);
+  AppenderOptions options;
+  options.dir = dir_.path();
+  options.origin = kOrigin;
+  auto foreign = Appender::Open(options, std::move(*GenerateSignerKey(kOrigin, other_random)));
+  ASSERT_FALSE(foreign);
+  EXPECT_EQ(foreign.error().code, Errc::kUnauthenticated);
+
+  std::fstream tile(dir_.path() / "tile/0/000.p/20",
+                    std::ios::in | std::ios::out | std::ios::binary);
+  tile.seekp(100);
+  tile.put('X');
+  tile.close();
+  auto damaged = Appender::Open(options, Key());
+  ASSERT_FALSE(damaged);
+  EXPECT_EQ(damaged.error().code, Errc::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace vigil::translog
