@@ -2,6 +2,7 @@
 #include "translog/tiles.h"
 
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 
 #include "base/check.h"
@@ -27,24 +28,6 @@ bool ParseDecimal(std::string_view text, std::uint64_t& out) {
 }
 
 }  // namespace
-
-Hash HashLeaf(ByteSpan entry) {
-  crypto::Sha256Hasher h;
-  const std::uint8_t prefix = 0x00;
-  h.Update(ByteSpan(&prefix, 1));
-  h.Update(entry);
-  return h.Finish();
-}
-
-Hash HashChildren(const Hash& left, const Hash& right) {
-  std::uint8_t buf[65];
-  buf[0] = 0x01;
-  std::memcpy(buf + 1, left.data(), 32);
-  std::memcpy(buf + 33, right.data(), 32);
-  return crypto::Sha256(ByteSpan(buf, sizeof buf));
-}
-
-Hash EmptyRoot() { return crypto::Sha256({}); }
 
 std::string EncodeTileIndex(std::uint64_t index) {
   std::vector<unsigned> groups;

@@ -15,18 +15,16 @@
 #include "base/bytes.h"
 #include "base/error.h"
 #include "crypto/sha256.h"
+#include "merkle/merkle.h"
 
 namespace vigil::translog {
 
-using Hash = crypto::Sha256Digest;
+using merkle::EmptyRoot;
+using merkle::Hash;
+using merkle::HashChildren;
+using merkle::HashLeaf;
 inline constexpr std::size_t kTileWidth = 256;  // hashes per full tile (height 8)
 inline constexpr std::size_t kMaxEntrySize = 65535;
-
-// RFC 6962: SHA-256(0x00 || entry) and SHA-256(0x01 || left || right).
-Hash HashLeaf(ByteSpan entry);
-Hash HashChildren(const Hash& left, const Hash& right);
-// The root of an empty tree: SHA-256 of nothing.
-Hash EmptyRoot();
 
 // "x001/x234/067" for 1234067: three-digit groups, all but the last prefixed with 'x'.
 std::string EncodeTileIndex(std::uint64_t index);
