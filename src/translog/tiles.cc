@@ -10,17 +10,6 @@
 namespace vigil::translog {
 namespace {
 
-// The root of a perfect subtree whose 2^k leaves (at any level) are `hashes`.
-Hash PerfectRoot(std::vector<Hash> hashes) {
-  CHECK(!hashes.empty() && (hashes.size() & (hashes.size() - 1)) == 0);
-  while (hashes.size() > 1) {
-    for (std::size_t i = 0; i < hashes.size() / 2; ++i)
-      hashes[i] = HashChildren(hashes[2 * i], hashes[2 * i + 1]);
-    hashes.resize(hashes.size() / 2);
-  }
-  return hashes[0];
-}
-
 bool ParseDecimal(std::string_view text, std::uint64_t& out) {
   if (text.empty() || (text.size() > 1 && text[0] == '0')) return false;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -28,6 +17,17 @@ bool ParseDecimal(std::string_view text, std::uint64_t& out) {
 }
 
 }  // namespace
+
+Hash PerfectRoot(std::span<const Hash> leaves) {
+  CHECK(!leaves.empty() && (leaves.size() & (leaves.size() - 1)) == 0);
+  std::vector<Hash> hashes(leaves.begin(), leaves.end());
+  while (hashes.size() > 1) {
+    for (std::size_t i = 0; i < hashes.size() / 2; ++i)
+      hashes[i] = HashChildren(hashes[2 * i], hashes[2 * i + 1]);
+    hashes.resize(hashes.size() / 2);
+  }
+  return hashes[0];
+}
 
 std::string EncodeTileIndex(std::uint64_t index) {
   std::vector<unsigned> groups;
@@ -212,9 +212,7 @@ Hash RootFromPartialTiles(const std::vector<std::vector<Hash>>& partial_tiles) {
     for (int bit = 7; bit >= 0; --bit) {
       std::size_t n = std::size_t{1} << bit;
       if ((tile.size() & n) == 0) continue;
-      roots.push_back(
-          PerfectRoot(std::vector<Hash>(tile.begin() + static_cast<std::ptrdiff_t>(pos),
-                                        tile.begin() + static_cast<std::ptrdiff_t>(pos + n))));
+      roots.push_back(PerfectRoot(std::span<const Hash>(tile).subspan(pos, n)));
       pos += n;
     }
   }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,9 @@ struct TileCoordinates {
 // Parses a path produced by TilePath or EntryBundlePath, strictly (no leading zeros, 'x' on all
 // but the last group, level 0..63, width 1..255). Fails with kInvalidArgument.
 Result<TileCoordinates> ParseTilePath(std::string_view path);
+
+// The root of a perfect subtree given its 2^k lowest hashes (CHECKed: non-empty power of two).
+Hash PerfectRoot(std::span<const Hash> hashes);
 
 // Entry bundles: each entry as a big-endian uint16 length then its bytes.
 void AppendToBundle(Bytes& bundle, ByteSpan entry);
