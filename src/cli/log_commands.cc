@@ -2,9 +2,15 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "base/base64.h"
 #include "cli/commands.h"
 #include "cli/files.h"
+#include "translog/appender.h"
+#include "translog/audit.h"
+#include "translog/cosignature.h"
+#include "translog/receipt.h"
 #include "translog/signed_note.h"
 
 namespace vigil::cli {
@@ -31,6 +37,126 @@ Status LogKeygen(const KeygenFlags& flags) {
   return OkStatus();
 }
 
+Result<translog::SignerKey> LoadSignerKey(const std::string& path) {
+  VIGIL_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path, 4096));
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  auto key = translog::ParseSignerKey(text);
+  SecureZero(text.data(), text.size());
+  if (!key) return MakeError(Errc::kInvalidArgument, path + " is not a signer key");
+  return key;
+}
+
+Result<translog::VerifierKey> LoadVerifierKey(const std::string& key_or_path) {
+  // Either the key itself (name+id+base64) or a file holding it.
+  if (auto key = translog::ParseVerifierKey(key_or_path)) return key;
+  auto text = ReadSmallFile(key_or_path, 4096);
+  if (!text)
+    return MakeError(Errc::kInvalidArgument, "--key is neither a verifier key nor a readable file");
+  std::string_view line(*text);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  auto key = translog::ParseVerifierKey(line);
+  if (!key) return MakeError(Errc::kInvalidArgument, key_or_path + " does not hold a verifier key");
+  return key;
+}
+
+// A log location: a directory, or (later) an http(s) URL prefix.
+Result<translog::Fetch> OpenLocation(const std::string& location) {
+  if (location.starts_with("http://") || location.starts_with("https://"))
+    return MakeError(Errc::kInvalidArgument,
+                     "fetching a log over HTTP arrives with the server (issue 5); use a directory");
+  VIGIL_ASSIGN_OR_RETURN(translog::LogDirectory dir, translog::LogDirectory::Open(location));
+  auto shared = std::make_shared<translog::LogDirectory>(std::move(dir));
+  return translog::Fetch([shared](const std::string& path) { return shared->Read(path); });
+}
+
+struct InitFlags {
+  std::string dir, key_file, origin;
+};
+
+Status LogInit(const InitFlags& flags) {
+  VIGIL_ASSIGN_OR_RETURN(translog::SignerKey key, LoadSignerKey(flags.key_file));
+  std::string origin = flags.origin.empty() ? key.name() : flags.origin;
+  VIGIL_RETURN_IF_ERROR(translog::Appender::Init(flags.dir, origin, key));
+  std::printf("%s\n", translog::FormatVerifierKey(key.verifier_key()).c_str());
+  return OkStatus();
+}
+
+struct AppendFlags {
+  std::string dir, key_file, origin;
+  std::vector<std::string> files;
+};
+
+Status LogAppend(const AppendFlags& flags) {
+  VIGIL_ASSIGN_OR_RETURN(translog::SignerKey key, LoadSignerKey(flags.key_file));
+  std::vector<Bytes> entries;
+  for (const std::string& f : flags.files) {
+    VIGIL_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(f, translog::kMaxEntrySize));
+    entries.push_back(ToBytes(text));
+  }
+  if (entries.empty())
+    return MakeError(Errc::kInvalidArgument, "no entries: name one file per entry");
+  translog::AppenderOptions options;
+  options.dir = flags.dir;
+  options.origin = flags.origin.empty() ? key.name() : flags.origin;
+  VIGIL_ASSIGN_OR_RETURN(auto appender, translog::Appender::Open(options, std::move(key)));
+  std::size_t count = entries.size();
+  VIGIL_ASSIGN_OR_RETURN(std::uint64_t first, appender->Append(std::move(entries)));
+  VIGIL_RETURN_IF_ERROR(appender->PublishNow());
+  for (std::size_t i = 0; i < count; ++i)
+    std::printf("%llu\n", static_cast<unsigned long long>(first + i));
+  return OkStatus();
+}
+
+struct VerifyFlags {
+  std::string location, key, since;
+};
+
+Status LogVerify(const VerifyFlags& flags) {
+  VIGIL_ASSIGN_OR_RETURN(translog::Fetch fetch, OpenLocation(flags.location));
+  translog::AuditOptions options;
+  VIGIL_ASSIGN_OR_RETURN(options.log_key, LoadVerifierKey(flags.key));
+  if (!flags.since.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(std::string since, ReadSmallFile(flags.since));
+    options.since = std::move(since);
+  }
+  VIGIL_ASSIGN_OR_RETURN(translog::AuditReport report, translog::AuditLog(fetch, options));
+  std::printf("OK: %s, %llu entries, %llu tiles checked, root %s\n",
+              report.checkpoint.origin.c_str(),
+              static_cast<unsigned long long>(report.checkpoint.size),
+              static_cast<unsigned long long>(report.tiles_checked),
+              Base64Encode(report.checkpoint.root_hash).c_str());
+  return OkStatus();
+}
+
+struct ProveFlags {
+  std::string location, key, output;
+  std::uint64_t index = 0;
+};
+
+Status LogProve(const ProveFlags& flags) {
+  VIGIL_ASSIGN_OR_RETURN(translog::Fetch fetch, OpenLocation(flags.location));
+  VIGIL_ASSIGN_OR_RETURN(translog::VerifierKey key, LoadVerifierKey(flags.key));
+  VIGIL_ASSIGN_OR_RETURN(translog::Receipt receipt, translog::MakeReceipt(fetch, key, flags.index));
+  VIGIL_ASSIGN_OR_RETURN(auto out, OutputFile::Create(flags.output));
+  VIGIL_RETURN_IF_ERROR(out->sink().Write(AsBytes(translog::FormatReceipt(receipt))));
+  return out->Commit();
+}
+
+struct ReceiptFlags {
+  std::string file, key;
+};
+
+Status LogVerifyReceipt(const ReceiptFlags& flags) {
+  VIGIL_ASSIGN_OR_RETURN(translog::VerifierKey key, LoadVerifierKey(flags.key));
+  VIGIL_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(flags.file));
+  VIGIL_ASSIGN_OR_RETURN(translog::Receipt receipt, translog::ParseReceipt(text));
+  VIGIL_ASSIGN_OR_RETURN(translog::Checkpoint cp, translog::VerifyReceipt(receipt, key));
+  std::printf("OK: entry %llu is in %s at tree size %llu (root %s)\n",
+              static_cast<unsigned long long>(receipt.index), cp.origin.c_str(),
+              static_cast<unsigned long long>(cp.size), Base64Encode(cp.root_hash).c_str());
+  return OkStatus();
+}
+
 }  // namespace
 
 void RegisterLogCommands(CLI::App& app, Action& action) {
@@ -49,6 +175,56 @@ void RegisterLogCommands(CLI::App& app, Action& action) {
       ->required();
   keygen->callback(
       [&action, keygen_flags] { action = [keygen_flags] { return LogKeygen(*keygen_flags); }; });
+
+  auto init_flags = std::make_shared<InitFlags>();
+  CLI::App* init =
+      log->add_subcommand("init", "Create an empty log in DIR and publish its first checkpoint");
+  init->add_option("dir", init_flags->dir, "Log directory (laid out as it is served)")->required();
+  init->add_option("--key", init_flags->key_file, "Signer key file (vigil log keygen)")->required();
+  init->add_option("--origin", init_flags->origin, "Checkpoint origin (default: the key name)");
+  init->callback([&action, init_flags] { action = [init_flags] { return LogInit(*init_flags); }; });
+
+  auto append_flags = std::make_shared<AppendFlags>();
+  CLI::App* append =
+      log->add_subcommand("append", "Append each FILE as one entry; prints their indices");
+  append->add_option("dir", append_flags->dir, "Log directory")->required();
+  append->add_option("files", append_flags->files, "One entry per file (at most 65535 bytes)");
+  append->add_option("--key", append_flags->key_file, "Signer key file")->required();
+  append->add_option("--origin", append_flags->origin, "Checkpoint origin (default: the key name)");
+  append->callback(
+      [&action, append_flags] { action = [append_flags] { return LogAppend(*append_flags); }; });
+
+  auto verify_flags = std::make_shared<VerifyFlags>();
+  CLI::App* verify =
+      log->add_subcommand("verify", "Audit a whole log: signature, every entry and tile, the root");
+  verify->add_option("location", verify_flags->location, "Log directory")->required();
+  verify->add_option("--key", verify_flags->key, "The log's verifier key, or a file holding it")
+      ->required();
+  verify->add_option("--since", verify_flags->since,
+                     "An older checkpoint file the log must extend");
+  verify->callback(
+      [&action, verify_flags] { action = [verify_flags] { return LogVerify(*verify_flags); }; });
+
+  auto prove_flags = std::make_shared<ProveFlags>();
+  CLI::App* prove = log->add_subcommand(
+      "prove", "Write a receipt: entry INDEX with its inclusion proof and checkpoint");
+  prove->add_option("location", prove_flags->location, "Log directory")->required();
+  prove->add_option("--index", prove_flags->index, "Entry index")->required();
+  prove->add_option("--key", prove_flags->key, "The log's verifier key, or a file holding it")
+      ->required();
+  prove->add_option("-o,--output", prove_flags->output, "Receipt file (default: standard output)");
+  prove->callback(
+      [&action, prove_flags] { action = [prove_flags] { return LogProve(*prove_flags); }; });
+
+  auto receipt_flags = std::make_shared<ReceiptFlags>();
+  CLI::App* receipt =
+      log->add_subcommand("verify-receipt", "Check a receipt offline against the log's key");
+  receipt->add_option("file", receipt_flags->file, "Receipt file")->required();
+  receipt->add_option("--key", receipt_flags->key, "The log's verifier key, or a file holding it")
+      ->required();
+  receipt->callback([&action, receipt_flags] {
+    action = [receipt_flags] { return LogVerifyReceipt(*receipt_flags); };
+  });
 }
 
 }  // namespace vigil::cli
