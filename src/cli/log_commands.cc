@@ -1,6 +1,8 @@
 // `vigil log …`: the transparency log from the command line (docs/formats/log.md).
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "translog/cosignature.h"
 #include "translog/receipt.h"
 #include "translog/signed_note.h"
+#include "translog/witness.h"
 
 namespace vigil::cli {
 namespace {
@@ -157,6 +160,33 @@ Status LogVerifyReceipt(const ReceiptFlags& flags) {
   return OkStatus();
 }
 
+struct WitnessFlags {
+  std::string location, log_key, key_file, state, output;
+};
+
+Status LogWitness(const WitnessFlags& flags) {
+  VIGIL_ASSIGN_OR_RETURN(translog::Fetch fetch, OpenLocation(flags.location));
+  VIGIL_ASSIGN_OR_RETURN(translog::VerifierKey log_key, LoadVerifierKey(flags.log_key));
+  VIGIL_ASSIGN_OR_RETURN(translog::SignerKey witness, LoadSignerKey(flags.key_file));
+  std::optional<translog::WitnessState> previous;
+  if (std::filesystem::exists(flags.state)) {
+    VIGIL_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(flags.state));
+    VIGIL_ASSIGN_OR_RETURN(previous, translog::ParseWitnessState(text));
+  }
+  VIGIL_ASSIGN_OR_RETURN(
+      translog::WitnessResult result,
+      translog::WitnessCheckpoint(fetch, log_key, previous, witness, SystemClock::Get()));
+  // The state is durable before the cosignature leaves: after a crash the witness still refuses
+  // any fork of what it signed.
+  VIGIL_ASSIGN_OR_RETURN(auto state_file, OutputFile::Create(flags.state, 0600));
+  VIGIL_RETURN_IF_ERROR(
+      state_file->sink().Write(AsBytes(translog::FormatWitnessState(result.state))));
+  VIGIL_RETURN_IF_ERROR(state_file->Commit());
+  VIGIL_ASSIGN_OR_RETURN(auto out, OutputFile::Create(flags.output));
+  VIGIL_RETURN_IF_ERROR(out->sink().Write(AsBytes(result.cosigned)));
+  return out->Commit();
+}
+
 }  // namespace
 
 void RegisterLogCommands(CLI::App& app, Action& action) {
@@ -215,6 +245,25 @@ void RegisterLogCommands(CLI::App& app, Action& action) {
   prove->add_option("-o,--output", prove_flags->output, "Receipt file (default: standard output)");
   prove->callback(
       [&action, prove_flags] { action = [prove_flags] { return LogProve(*prove_flags); }; });
+
+  auto witness_flags = std::make_shared<WitnessFlags>();
+  CLI::App* witness = log->add_subcommand(
+      "witness",
+      "Check the log's checkpoint is consistent with the last one cosigned, then cosign it");
+  witness->add_option("location", witness_flags->location, "Log directory")->required();
+  witness->add_option("--log-key", witness_flags->log_key, "The log's verifier key, or a file")
+      ->required();
+  witness->add_option("--key", witness_flags->key_file, "The witness's signer key file")
+      ->required();
+  witness
+      ->add_option("--state", witness_flags->state,
+                   "The witness's state file (created on first use)")
+      ->required();
+  witness->add_option("-o,--output", witness_flags->output,
+                      "Cosigned checkpoint (default: standard output)");
+  witness->callback([&action, witness_flags] {
+    action = [witness_flags] { return LogWitness(*witness_flags); };
+  });
 
   auto receipt_flags = std::make_shared<ReceiptFlags>();
   CLI::App* receipt =
