@@ -8,6 +8,8 @@ for b in "$root"/bench/*_bench.sh; do
   bash "$b" "$build"
 done
 echo
+"$build/bench/log_bench" "$build/log-bench.tmp" "${BENCH_LOG_APPEND:-1000000}" "${BENCH_LOG_VERIFY:-10000000}"
+echo
 echo "== ChaCha20-Poly1305, one 64 KiB chunk, one thread (bench/aead_bench.cc)"
 "$build/bench/aead_bench" --benchmark_min_time=0.5 --benchmark_format=json 2>/dev/null > "$build/aead_bench.json"
 python3 - "$build/aead_bench.json" <<'PY'
