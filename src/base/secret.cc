@@ -15,7 +15,7 @@ void SecureZero(void* data, std::size_t size) {
 SecretBytes::SecretBytes(std::size_t size) : size_(size) {
   if (size_ == 0) return;
   data_ = new std::uint8_t[size_]();
-  // Security: keep keys out of swap where the process is allowed to lock pages (threat model:
+  // Security: keep keys out of swap where the process is allowed to lock pages (threat model T4:
   // seized server). Failure is not fatal; the data is still zeroed on release.
   (void)mlock(data_, size_);
 }

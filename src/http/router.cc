@@ -13,7 +13,7 @@ bool RouteTable::SplitPath(std::string_view path, std::vector<std::string_view>&
     std::size_t slash = path.find('/');
     std::string_view part = path.substr(0, slash);
     // Security: reject empty, "." and ".." segments outright, so no route can be reached by a
-    // path that a file server or proxy would normalise differently (threat model T-path).
+    // path that a file server or proxy would normalise differently (threat model T8).
     if (part.empty() || part == "." || part == "..") return false;
     out.push_back(part);
     if (slash == std::string_view::npos) return true;

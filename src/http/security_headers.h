@@ -1,6 +1,6 @@
 // Headers every response carries (DESIGN.md section 7). Security: they deny the browser every
 // capability a response does not need, so an injected script or a framing page gets nothing
-// (threat model: hostile network and hostile pages).
+// (threat model T3, T8).
 #pragma once
 
 #include <boost/beast/http/fields.hpp>

@@ -115,7 +115,7 @@ Status LogDirectory::WriteGroup::Stage(const std::string& path, ByteSpan data) {
 Status LogDirectory::WriteGroup::Commit() {
   if (staged_.empty()) return OkStatus();
   // Security/durability: data first, then names. After a crash a file either is absent or
-  // holds all its bytes (threat model: seized or failing server; DESIGN.md section 5).
+  // holds all its bytes (threat model T4; DESIGN.md section 5).
   VIGIL_RETURN_IF_ERROR(SyncFileSystem(dir_.root_));
   for (const auto& [temp, final_path] : staged_) {
     if (::rename(temp.c_str(), final_path.c_str()) != 0) return IoError("rename", final_path);

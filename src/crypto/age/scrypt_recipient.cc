@@ -67,7 +67,7 @@ Result<std::optional<SecretBytes>> ScryptIdentity::Unwrap(std::span<const Stanza
       return MakeError(Errc::kMalformed, "scrypt salt is not 16 bytes of canonical base64");
     std::optional<int> work_factor = ParseWorkFactor(s.args[1]);
     if (!work_factor) return MakeError(Errc::kMalformed, "scrypt work factor is not a decimal");
-    // Security: a hostile file must not burn minutes of CPU and gigabytes of memory.
+    // Security: T9, a hostile file must not burn minutes of CPU and gigabytes of memory.
     if (*work_factor > max_work_factor_)
       return MakeError(Errc::kResourceExhausted,
                        "scrypt work factor " + std::to_string(*work_factor) +
