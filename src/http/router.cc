@@ -25,8 +25,11 @@ std::size_t RouteTable::Add(Verb method, std::string_view pattern) {
   Route route{method, std::string(pattern), {}};
   std::vector<std::string_view> parts;
   CHECK_MSG(SplitPath(pattern, parts), "malformed route pattern");
-  for (std::string_view p : parts) {
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    std::string_view p = parts[i];
     if (p.front() == '{') CHECK_MSG(p.back() == '}' && p.size() > 2, "malformed route capture");
+    if (p.ends_with("...}"))
+      CHECK_MSG(i + 1 == parts.size() && p.size() > 5, "a rest capture must come last");
     route.segments.emplace_back(p);
   }
   for (const Route& r : routes_)
@@ -37,17 +40,29 @@ std::size_t RouteTable::Add(Verb method, std::string_view pattern) {
 
 bool RouteTable::MatchSegments(const Route& route, const std::vector<std::string_view>& parts,
                                PathParams* params) {
-  if (route.segments.size() != parts.size()) return false;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
+  const bool rest = !route.segments.empty() && route.segments.back().ends_with("...}");
+  if (rest ? parts.size() < route.segments.size() : parts.size() != route.segments.size())
+    return false;
+  const std::size_t fixed = rest ? route.segments.size() - 1 : route.segments.size();
+  for (std::size_t i = 0; i < fixed; ++i) {
     const std::string& seg = route.segments[i];
     if (seg.front() == '{') continue;
     if (seg != parts[i]) return false;
   }
   if (params != nullptr) {
     params->clear();
-    for (std::size_t i = 0; i < parts.size(); ++i) {
+    for (std::size_t i = 0; i < fixed; ++i) {
       const std::string& seg = route.segments[i];
       if (seg.front() == '{') params->emplace_back(seg.substr(1, seg.size() - 2), parts[i]);
+    }
+    if (rest) {
+      std::string joined;
+      for (std::size_t i = fixed; i < parts.size(); ++i) {
+        if (!joined.empty()) joined += '/';
+        joined += parts[i];
+      }
+      const std::string& seg = route.segments.back();
+      params->emplace_back(seg.substr(1, seg.size() - 5), std::move(joined));
     }
   }
   return true;

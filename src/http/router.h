@@ -32,7 +32,8 @@ enum class RouteMiss { kNotFound, kMethodNotAllowed };
 class RouteTable {
  public:
   // Adds a route; returns its index. `pattern` starts with '/', its segments are literals or
-  // {name} (a whole segment). CHECKs on malformed patterns and on duplicates: they are bugs.
+  // {name} (a whole segment); the last may be {name...}, which captures one or more remaining
+  // segments joined by '/'. CHECKs on malformed patterns and on duplicates: they are bugs.
   std::size_t Add(Verb method, std::string_view pattern);
 
   // Matches a request path (without query string). Captured segments must be non-empty and

@@ -33,6 +33,16 @@ TEST(RouteTable, MatchesLiteralsCapturesAndMethods) {
   EXPECT_EQ(table.AllowedMethods("/v1/reports/x").size(), 1u);
 }
 
+TEST(RouteTable, RestCaptureTakesTheRemainingSegments) {
+  RouteTable table;
+  table.Add(Verb::get, "/tile/{path...}");
+  auto m = table.Match(Verb::get, "/tile/0/x001/x234/067.p/5");
+  ASSERT_TRUE(std::holds_alternative<RouteMatch>(m));
+  EXPECT_EQ(std::get<RouteMatch>(m).params, (PathParams{{"path", "0/x001/x234/067.p/5"}}));
+  EXPECT_TRUE(std::holds_alternative<RouteMiss>(table.Match(Verb::get, "/tile")));
+  EXPECT_TRUE(std::holds_alternative<RouteMiss>(table.Match(Verb::get, "/tile/0/../etc")));
+}
+
 TEST(RouteTable, RejectsPathTricks) {
   RouteTable table;
   table.Add(Verb::get, "/v1/blobs/{id}");

@@ -1,6 +1,13 @@
 // Format: docs/formats/log.md
 #include "translog/appender.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "base/check.h"
 
 namespace vigil::translog {
@@ -85,8 +92,11 @@ Status Appender::Init(const std::filesystem::path& dir, std::string_view origin,
   return group.Commit();
 }
 
-Appender::Appender(AppenderOptions options, SignerKey signer, LogDirectory dir)
-    : options_(std::move(options)), signer_(std::move(signer)), dir_(std::move(dir)) {}
+Appender::Appender(AppenderOptions options, SignerKey signer, LogDirectory dir, int lock_fd)
+    : options_(std::move(options)),
+      signer_(std::move(signer)),
+      dir_(std::move(dir)),
+      lock_fd_(lock_fd) {}
 
 Result<std::unique_ptr<Appender>> Appender::Open(AppenderOptions options, SignerKey signer) {
   VIGIL_ASSIGN_OR_RETURN(LogDirectory dir, LogDirectory::Open(options.dir));
@@ -95,8 +105,17 @@ Result<std::unique_ptr<Appender>> Appender::Open(AppenderOptions options, Signer
     return MakeError(Errc::kNotFound, options.dir.string() + " holds no log (vigil log init)");
   VIGIL_ASSIGN_OR_RETURN(SignedCheckpoint published,
                          OpenCheckpoint(AsChars(*note), options.origin, signer.verifier_key()));
+  // Two appenders on one log would fork it: take the lock before recovery writes anything.
+  std::string lock_path = (dir.root() / ".lock").string();
+  int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0)
+    return MakeError(Errc::kIo, "cannot open " + lock_path + ": " + std::strerror(errno));
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd);
+    return MakeError(Errc::kUnavailable, options.dir.string() + " is in use by another appender");
+  }
   std::unique_ptr<Appender> appender(
-      new Appender(std::move(options), std::move(signer), std::move(dir)));
+      new Appender(std::move(options), std::move(signer), std::move(dir), lock_fd));
   appender->checkpoint_ = published.checkpoint;
   appender->checkpoint_note_ = ToString(*note);
   VIGIL_RETURN_IF_ERROR(appender->Recover(published));
@@ -278,6 +297,7 @@ Appender::~Appender() {
   }
   queue_cv_.notify_all();
   if (sequencer_.joinable()) sequencer_.join();
+  ::close(lock_fd_);  // releases the lock
 }
 
 Result<std::uint64_t> Appender::Append(std::vector<Bytes> entries) {

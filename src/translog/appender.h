@@ -42,7 +42,9 @@ class Appender {
                      const SignerKey& signer);
 
   // Opens a log, recovers entries sequenced after its last checkpoint, publishes a checkpoint
-  // for them, and starts the sequencer. Fails with kNotFound (no log), kUnauthenticated (the
+  // for them, and starts the sequencer. Only one appender may hold a log: a second Open, in this
+  // or another process, fails with kUnavailable (an exclusive lock on DIR/.lock, which no tile
+  // path can name). Fails with kNotFound (no log), kUnauthenticated (the
   // checkpoint is not signed by `signer` for `origin`), kDataLoss-like kFailedPrecondition
   // (files that contradict the published checkpoint), or kIo.
   static Result<std::unique_ptr<Appender>> Open(AppenderOptions options, SignerKey signer);
@@ -70,7 +72,7 @@ class Appender {
     std::promise<Result<std::uint64_t>> done;
   };
 
-  Appender(AppenderOptions options, SignerKey signer, LogDirectory dir);
+  Appender(AppenderOptions options, SignerKey signer, LogDirectory dir, int lock_fd);
   Status Recover(const SignedCheckpoint& published);
   // Adds entries to the tree and stages the bundles and tiles they touch; the caller commits.
   Status Integrate(const std::vector<const Bytes*>& entries, LogDirectory::WriteGroup& group);
@@ -99,6 +101,7 @@ class Appender {
 
   std::mutex publish_mu_;
   std::chrono::steady_clock::time_point last_publish_;
+  int lock_fd_;  // holds the exclusive lock until destruction
   std::thread sequencer_;
 };
 

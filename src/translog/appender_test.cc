@@ -89,6 +89,20 @@ TEST_F(AppenderTest, AppendsConcurrentlyAndPublishesTheRfc6962Root) {
   EXPECT_TRUE(std::filesystem::exists(dir_.path() / "tile/entries/003.p/32"));
 }
 
+TEST_F(AppenderTest, OnlyOneAppenderHoldsALog) {
+  ASSERT_TRUE(Appender::Init(dir_.path(), kOrigin, Key()));
+  auto first = OpenLog();
+  ASSERT_TRUE(first);
+  AppenderOptions options;
+  options.dir = dir_.path();
+  options.origin = kOrigin;
+  auto second = Appender::Open(options, Key());
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, Errc::kUnavailable);
+  first.reset();
+  EXPECT_TRUE(Appender::Open(options, Key()));
+}
+
 TEST_F(AppenderTest, ReopensAndContinuesTheSameTree) {
   ASSERT_TRUE(Appender::Init(dir_.path(), kOrigin, Key()));
   std::vector<Hash> leaves;
