@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# `make run`: starts Vigil from the build in BUILD_DIR. Until the server lands (issue 5), this
-# shows the command-line tool, which is all there is to run.
+# `make run`: creates a local instance in run/data on first use (vigil init), then starts
+# vigild on it in the foreground. Stop it with Ctrl-C (graceful shutdown).
 set -euo pipefail
 build=${1:?usage: run.sh BUILD_DIR}
+root=$(cd "$(dirname "$0")/.." && pwd)
+data="$root/run/data"
 vigil="$build/src/cli/vigil"
-if [ -x "$build/src/server/vigild" ]; then
-  exec "$build/src/server/vigild" "$@"
+vigild="$build/src/server/vigild"
+if [ ! -f "$data/vigil.conf" ]; then
+  mkdir -p "$root/run"
+  "$vigil" init "$data" --origin vigil.localhost/log --listen 127.0.0.1:8080
 fi
-echo "The server (vigild) is not built yet: it is planned in issue 5."
-echo "The vigil command-line tool is ready: $vigil"
 echo
-"$vigil" --help
+echo "Vigil is starting. What runs today (the reporter and staff pages arrive with issues 5 and 6):"
+echo "  transparency log:  http://127.0.0.1:8080/checkpoint   (tiles under /tile/)"
+echo "  health:            http://127.0.0.1:8080/healthz"
+echo "  metrics:           http://127.0.0.1:8080/metrics"
+echo "  verify the log:    $vigil log verify http://127.0.0.1:8080 --key \"\$(sed -n 's/^#.*//;p' /dev/null)<verifier key printed by vigil init>\""
 echo
-echo "Try:  $vigil keygen -o key.txt && echo hello | $vigil encrypt -a -R <($vigil keygen -y key.txt)"
+exec "$vigild" --config "$data/vigil.conf"

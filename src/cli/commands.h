@@ -17,6 +17,9 @@ void RegisterAgeCommands(CLI::App& app, Action& action);
 // log keygen (and, as the appender lands, init, append, verify, prove, witness).
 void RegisterLogCommands(CLI::App& app, Action& action);
 
+// init: a new instance's data directory.
+void RegisterInitCommand(CLI::App& app, Action& action);
+
 // A one-line message for an error, worded for the person at the terminal.
 std::string DescribeError(const Error& error);
 

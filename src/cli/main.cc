@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   vigil::cli::Action action;
   vigil::cli::RegisterAgeCommands(app, action);
   vigil::cli::RegisterLogCommands(app, action);
+  vigil::cli::RegisterInitCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -43,7 +43,7 @@ void LogToStderr(const RequestLogEntry& e) {
                            {"method", e.method},
                            {"route", e.route},
                            {"status", e.status},
-                           {"latency_ms", e.latency_ms}};
+                           {"latency_us", e.latency_us}};
   std::string text = boost::json::serialize(line);
   std::fprintf(stderr, "%s\n", text.c_str());
 }
@@ -239,10 +239,10 @@ asio::awaitable<void> Connection::Run() {
     bool written = co_await Write(ctx, std::move(response), keep_alive);
     std::string method =
         parser_->is_header_done() ? std::string(bhttp::to_string(parser_->get().method())) : "-";
-    server_.logger_(
-        {ctx.request_id(), method, ctx.route(), status,
-         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-             .count()});
+    server_.logger_({ctx.request_id(), method, ctx.route(), status,
+                     std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::steady_clock::now() - start)
+                         .count()});
     if (!written || !keep_alive) break;
   }
   beast::error_code ignored;

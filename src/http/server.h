@@ -110,7 +110,7 @@ struct RequestLogEntry {
   std::string method;
   std::string route;
   unsigned status;
-  double latency_ms;
+  std::int64_t latency_us;
 };
 using RequestLogger = std::function<void(const RequestLogEntry&)>;
 

@@ -117,6 +117,12 @@ const std::map<std::string, Setter, std::less<>>& Setters() {
          c.onion = v == "true";
          return "";
        }},
+      {"log_entries_public",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         if (v != "true" && v != "false") return "expected true or false";
+         c.log_entries_public = v == "true";
+         return "";
+       }},
   };
   return *setters;
 }
@@ -186,6 +192,8 @@ std::string FormatConfig(const Config& c) {
   out += "header_timeout_ms = " + std::to_string(c.header_timeout.count()) + "\n";
   out += "body_timeout_ms = " + std::to_string(c.body_timeout.count()) + "\n";
   out += std::string("onion = ") + (c.onion ? "true" : "false") + "\n";
+  out += "# Serve the log's entry bundles to anyone, not only to mirrors and auditors.\n";
+  out += std::string("log_entries_public = ") + (c.log_entries_public ? "true" : "false") + "\n";
   return out;
 }
 

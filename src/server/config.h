@@ -29,6 +29,7 @@ struct Config {
   std::chrono::milliseconds header_timeout{15'000};
   std::chrono::milliseconds body_timeout{60'000};
   bool onion = false;
+  bool log_entries_public = false;  // serve entry bundles to anyone (else: mirrors and auditors)
 };
 
 // All the problems found, one line each ("vigil.conf:7: listen: not host:port").
