@@ -16,6 +16,6 @@ echo "Vigil is starting. What runs today (the reporter and staff pages arrive wi
 echo "  transparency log:  http://127.0.0.1:8080/checkpoint   (tiles under /tile/)"
 echo "  health:            http://127.0.0.1:8080/healthz"
 echo "  metrics:           http://127.0.0.1:8080/metrics"
-echo "  verify the log:    $vigil log verify http://127.0.0.1:8080 --key \"\$(sed -n 's/^#.*//;p' /dev/null)<verifier key printed by vigil init>\""
+echo "  verify the log:    $vigil log verify $data/log --key <the verifier key vigil init printed>"
 echo
 exec "$vigild" --config "$data/vigil.conf"
