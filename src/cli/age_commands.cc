@@ -151,7 +151,7 @@ std::string DescribeError(const Error& error) {
     case Errc::kBadHeaderMac:
       return "the file's header was altered or the file key is wrong (header MAC mismatch)";
     case Errc::kCorrupt:
-      return "the file is damaged or was altered: " + error.detail;
+      return "damaged or altered data: " + error.detail;
     case Errc::kBadArmor:
       return "the armored input is malformed: " + error.detail;
     default:

@@ -29,11 +29,11 @@ size=$(stat -c %s good.age)
 
 expect_failure "wrong key" "no identity matched" "$vigil" decrypt -i other.txt -o out good.age
 head -c $((size - 1000)) good.age > truncated.age
-expect_failure "truncated" "damaged or was altered" "$vigil" decrypt -i key.txt -o out truncated.age
+expect_failure "truncated" "damaged or altered data" "$vigil" decrypt -i key.txt -o out truncated.age
 cp good.age header_flip.age; printf 'Z' | dd of=header_flip.age bs=1 seek=40 conv=notrunc 2>/dev/null
 expect_failure "flipped header byte" "" "$vigil" decrypt -i key.txt -o out header_flip.age
 cp good.age payload_flip.age; printf 'Z' | dd of=payload_flip.age bs=1 seek=150000 conv=notrunc 2>/dev/null
-expect_failure "flipped payload byte" "damaged or was altered" "$vigil" decrypt -i key.txt -o out payload_flip.age
+expect_failure "flipped payload byte" "damaged or altered data" "$vigil" decrypt -i key.txt -o out payload_flip.age
 sed '3s/^./!/' good.pem > bad.pem
 expect_failure "bad armor" "armored input is malformed" "$vigil" decrypt -i key.txt -o out bad.pem
 : > empty.age
