@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <memory>
+
 #include "base/check.h"
 
 namespace vigil::crypto {
@@ -20,7 +22,11 @@ const EVP_MD* FetchedSha256() {
 Sha256Digest Sha256(ByteSpan data) {
   // Log audits hash millions of short messages: reuse one context per thread instead of
   // allocating one per call.
-  thread_local EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  struct FreeContext {
+    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+  };
+  thread_local std::unique_ptr<EVP_MD_CTX, FreeContext> context(EVP_MD_CTX_new());
+  EVP_MD_CTX* ctx = context.get();
   CHECK(ctx != nullptr);
   Sha256Digest out;
   unsigned int len = 0;
