@@ -2,25 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/trickle_source.h"
+
 namespace vigil {
 namespace {
 
-// Returns at most `step` bytes per Read, to exercise short reads.
-class TrickleSource final : public Source {
- public:
-  TrickleSource(ByteSpan data, std::size_t step) : inner_(data), step_(step) {}
-  Result<std::size_t> Read(MutableByteSpan out) override {
-    return inner_.Read(out.first(std::min(out.size(), step_)));
-  }
-
- private:
-  MemorySource inner_;
-  std::size_t step_;
-};
-
 TEST(BufferedSource, ReadsLinesThenRawBytesAcrossShortReads) {
   std::string text = "first\nsecond line\nrest-of-stream";
-  TrickleSource trickle(AsBytes(text), 3);
+  vigil::testing::TrickleSource trickle(AsBytes(text), 3);
   BufferedSource in(trickle, 8);
   EXPECT_EQ(*in.ReadLine(100), "first\n");
   EXPECT_EQ(*in.ReadLine(100), "second line\n");

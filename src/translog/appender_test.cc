@@ -5,6 +5,7 @@
 #include <fstream>
 #include <thread>
 
+#include "testing/naive_merkle.h"
 #include "testing/seeded_random.h"
 #include "testing/test_paths.h"
 
@@ -13,13 +14,7 @@ namespace {
 
 constexpr char kOrigin[] = "test.example/log";
 
-Hash NaiveRoot(const std::vector<Hash>& leaves, std::size_t begin, std::size_t end) {
-  if (end == begin) return EmptyRoot();
-  if (end - begin == 1) return leaves[begin];
-  std::size_t k = 1;
-  while (k * 2 < end - begin) k *= 2;
-  return HashChildren(NaiveRoot(leaves, begin, begin + k), NaiveRoot(leaves, begin + k, end));
-}
+using vigil::testing::NaiveRoot;
 
 Bytes EntryBytes(std::size_t i) { return ToBytes("entry number " + std::to_string(i)); }
 

@@ -3,18 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "base/hex.h"
+#include "testing/naive_merkle.h"
 
 namespace vigil::translog {
 namespace {
 
-// RFC 6962 section 2.1, written as the definition reads.
-Hash NaiveRoot(const std::vector<Hash>& leaves, std::size_t begin, std::size_t end) {
-  if (end == begin) return EmptyRoot();
-  if (end - begin == 1) return leaves[begin];
-  std::size_t k = 1;
-  while (k * 2 < end - begin) k *= 2;
-  return HashChildren(NaiveRoot(leaves, begin, begin + k), NaiveRoot(leaves, begin + k, end));
-}
+using vigil::testing::NaiveRoot;
 
 Bytes EntryBytes(std::size_t i) { return ToBytes("entry " + std::to_string(i)); }
 

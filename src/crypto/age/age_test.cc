@@ -5,6 +5,7 @@
 #include "crypto/age/scrypt_recipient.h"
 #include "crypto/age/x25519_recipient.h"
 #include "testing/seeded_random.h"
+#include "testing/trickle_source.h"
 
 namespace vigil::age {
 namespace {
@@ -192,19 +193,6 @@ TEST(AgeEncrypt, NeedsARecipient) {
 namespace vigil::age {
 namespace {
 
-// Yields at most `step` bytes per Read, as pipes and sockets do.
-class TrickleSource final : public Source {
- public:
-  TrickleSource(ByteSpan data, std::size_t step) : inner_(data), step_(step) {}
-  Result<std::size_t> Read(MutableByteSpan out) override {
-    return inner_.Read(out.first(std::min(out.size(), step_)));
-  }
-
- private:
-  MemorySource inner_;
-  std::size_t step_;
-};
-
 TEST(AgeStreams, ReadFromAndWriteToMatchWriteAndRead) {
   vigil::testing::SeededRandom keys(3);
   X25519Identity identity = X25519Identity::Generate(keys);
@@ -225,7 +213,7 @@ TEST(AgeStreams, ReadFromAndWriteToMatchWriteAndRead) {
       BytesSink sink(via_read_from);
       auto enc = Encryptor::Create(sink, rs, r, {false, {2, 2}});
       ASSERT_TRUE(enc);
-      TrickleSource in(plain, 10007);
+      vigil::testing::TrickleSource in(plain, 10007);
       ASSERT_TRUE((*enc)->ReadFrom(in));
       ASSERT_TRUE((*enc)->Close());
     }

@@ -2,6 +2,8 @@
 #include "crypto/age/header.h"
 
 #include "base/base64.h"
+#include "crypto/aead.h"
+#include "crypto/age/recipient.h"
 #include "crypto/hmac.h"
 
 namespace vigil::age {
@@ -119,6 +121,19 @@ std::string EncodeHeaderWithoutMac(const std::vector<Stanza>& stanzas) {
   }
   out += "---";
   return out;
+}
+
+Bytes SealFileKey(const SecretBytes& wrap_key, const SecretBytes& file_key) {
+  Bytes body(file_key.size() + crypto::kAeadTagSize);
+  crypto::ChaCha20Poly1305(wrap_key.span()).Seal(crypto::AeadNonce{}, file_key.span(), body);
+  return body;
+}
+
+std::optional<SecretBytes> OpenFileKey(const SecretBytes& wrap_key, ByteSpan body) {
+  SecretBytes file_key(kFileKeySize);
+  if (!crypto::ChaCha20Poly1305(wrap_key.span()).Open(crypto::AeadNonce{}, body, file_key.span()))
+    return std::nullopt;
+  return file_key;
 }
 
 Bytes ComputeHeaderMac(const SecretBytes& file_key, std::string_view signed_part) {

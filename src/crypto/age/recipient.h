@@ -32,4 +32,10 @@ class Identity {
   virtual Result<std::optional<SecretBytes>> Unwrap(std::span<const Stanza> stanzas) const = 0;
 };
 
+// The stanza body both native types use: the file key sealed with ChaCha20-Poly1305 under
+// `wrap_key` and an all-zero nonce (32 bytes), and its inverse. OpenFileKey returns nullopt when
+// the body does not authenticate (a stanza for someone else); the caller checked its length.
+Bytes SealFileKey(const SecretBytes& wrap_key, const SecretBytes& file_key);
+std::optional<SecretBytes> OpenFileKey(const SecretBytes& wrap_key, ByteSpan body);
+
 }  // namespace vigil::age

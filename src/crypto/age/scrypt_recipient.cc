@@ -49,8 +49,7 @@ Result<std::vector<Stanza>> ScryptRecipient::Wrap(const SecretBytes& file_key,
   Stanza stanza;
   stanza.type = std::string(kStanzaType);
   stanza.args = {Base64Encode(salt, Base64Padding::kUnpadded), std::to_string(work_factor_)};
-  stanza.body.resize(kFileKeySize + crypto::kAeadTagSize);
-  crypto::ChaCha20Poly1305(wrap_key.span()).Seal(crypto::AeadNonce{}, file_key.span(), stanza.body);
+  stanza.body = SealFileKey(wrap_key, file_key);
   return std::vector<Stanza>{std::move(stanza)};
 }
 
@@ -77,10 +76,7 @@ Result<std::optional<SecretBytes>> ScryptIdentity::Unwrap(std::span<const Stanza
     VIGIL_ASSIGN_OR_RETURN(
         SecretBytes wrap_key,
         crypto::Scrypt(passphrase_.span(), LabelledSalt(*salt), *work_factor, 32));
-    SecretBytes file_key(kFileKeySize);
-    if (crypto::ChaCha20Poly1305(wrap_key.span())
-            .Open(crypto::AeadNonce{}, s.body, file_key.span()))
-      return std::optional<SecretBytes>(std::move(file_key));
+    if (auto file_key = OpenFileKey(wrap_key, s.body)) return file_key;
   }
   return std::optional<SecretBytes>();
 }

@@ -51,8 +51,7 @@ Result<std::vector<Stanza>> X25519Recipient::Wrap(const SecretBytes& file_key,
   Stanza stanza;
   stanza.type = std::string(kStanzaType);
   stanza.args.push_back(Base64Encode(share, Base64Padding::kUnpadded));
-  stanza.body.resize(kFileKeySize + crypto::kAeadTagSize);
-  crypto::ChaCha20Poly1305(wrap_key.span()).Seal(crypto::AeadNonce{}, file_key.span(), stanza.body);
+  stanza.body = SealFileKey(wrap_key, file_key);
   return std::vector<Stanza>{std::move(stanza)};
 }
 
@@ -97,10 +96,7 @@ Result<std::optional<SecretBytes>> X25519Identity::Unwrap(std::span<const Stanza
     auto shared = crypto::X25519(secret_, *share);
     if (!shared) return MakeError(Errc::kMalformed, "X25519 share is a low-order point");
     SecretBytes wrap_key = WrapKey(*shared, *share, public_key_);
-    SecretBytes file_key(kFileKeySize);
-    if (crypto::ChaCha20Poly1305(wrap_key.span())
-            .Open(crypto::AeadNonce{}, s.body, file_key.span()))
-      return std::optional<SecretBytes>(std::move(file_key));
+    if (auto file_key = OpenFileKey(wrap_key, s.body)) return file_key;
   }
   return std::optional<SecretBytes>();
 }
