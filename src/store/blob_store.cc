@@ -1,0 +1,180 @@
+#include "store/blob_store.h"
+
+#include <fcntl.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "base/hex.h"
+#include "base/random.h"
+
+namespace vigil::store {
+namespace {
+
+Error IoError(const std::string& what, const std::filesystem::path& p) {
+  return MakeError(errno == ENOSPC ? Errc::kResourceExhausted : Errc::kIo,
+                   what + " " + p.string() + ": " + std::strerror(errno));
+}
+
+Status SyncDirectory(const std::filesystem::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return IoError("open", dir);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return IoError("fsync", dir);
+  return OkStatus();
+}
+
+class FileSource final : public Source {
+ public:
+  explicit FileSource(int fd) : fd_(fd), source_(fd) {}
+  ~FileSource() override { ::close(fd_); }
+  Result<std::size_t> Read(MutableByteSpan out) override { return source_.Read(out); }
+
+ private:
+  int fd_;
+  FdSource source_;
+};
+
+constexpr std::uint64_t kSpaceCheckEvery = 8 << 20;
+
+}  // namespace
+
+Result<Digest> ParseDigest(std::string_view hex) {
+  if (hex.size() != 64) return MakeError(Errc::kInvalidArgument, "digest must be 64 hex digits");
+  for (char c : hex) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+      return MakeError(Errc::kInvalidArgument, "digest must be lower-case hex");
+  }
+  Bytes bytes = *HexDecode(hex);
+  Digest d;
+  std::copy(bytes.begin(), bytes.end(), d.begin());
+  return d;
+}
+
+Result<std::unique_ptr<BlobStore>> BlobStore::Open(const std::filesystem::path& root,
+                                                   BlobStoreOptions options) {
+  std::error_code ec;
+  std::filesystem::create_directories(root / "tmp", ec);
+  if (ec) return MakeError(Errc::kIo, "cannot create " + root.string() + ": " + ec.message());
+  // Temporaries left by a crash hold nothing acknowledged: clear them.
+  for (const auto& e : std::filesystem::directory_iterator(root / "tmp", ec))
+    std::filesystem::remove(e.path(), ec);
+  return std::unique_ptr<BlobStore>(new BlobStore(std::filesystem::absolute(root), options));
+}
+
+std::filesystem::path BlobStore::PathOf(const Digest& digest) const {
+  std::string hex = HexEncode(digest);
+  return root_ / hex.substr(0, 2) / hex.substr(2);
+}
+
+Result<std::uint64_t> BlobStore::Available() const {
+  struct statvfs fs {};
+  if (::statvfs(root_.c_str(), &fs) != 0) return IoError("statvfs", root_);
+  std::uint64_t free_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+  return free_bytes > options_.disk_reserve_bytes ? free_bytes - options_.disk_reserve_bytes : 0;
+}
+
+Result<std::unique_ptr<BlobWriter>> BlobStore::NewWriter() const {
+  VIGIL_ASSIGN_OR_RETURN(std::uint64_t available, Available());
+  if (available == 0)
+    return MakeError(Errc::kResourceExhausted, "the disk is full (below the reserve)");
+  Bytes id(12);
+  SystemRandom::Get().Fill(id);
+  std::filesystem::path temp = root_ / "tmp" / HexEncode(id);
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return IoError("create", temp);
+  return std::unique_ptr<BlobWriter>(new BlobWriter(*this, fd, std::move(temp)));
+}
+
+BlobWriter::BlobWriter(const BlobStore& store, int fd, std::filesystem::path temp)
+    : store_(store), fd_(fd), temp_(std::move(temp)) {}
+
+BlobWriter::~BlobWriter() {
+  if (!done_) {
+    ::close(fd_);
+    ::unlink(temp_.c_str());
+  }
+}
+
+Status BlobWriter::Write(ByteSpan data) {
+  if (done_) return MakeError(Errc::kFailedPrecondition, "blob already committed");
+  since_space_check_ += data.size();
+  if (since_space_check_ >= kSpaceCheckEvery) {
+    since_space_check_ = 0;
+    VIGIL_ASSIGN_OR_RETURN(std::uint64_t available, store_.Available());
+    if (available < kSpaceCheckEvery)
+      return MakeError(Errc::kResourceExhausted, "the disk is full (below the reserve)");
+  }
+  hasher_.Update(data);
+  size_ += data.size();
+  while (!data.empty()) {
+    ssize_t n = ::write(fd_, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return IoError("write", temp_);
+    data = data.subspan(static_cast<std::size_t>(n));
+  }
+  return OkStatus();
+}
+
+Result<std::pair<Digest, std::uint64_t>> BlobWriter::Commit() {
+  if (done_) return MakeError(Errc::kFailedPrecondition, "blob already committed");
+  done_ = true;
+  Digest digest = hasher_.Finish();
+  std::filesystem::path final_path = store_.PathOf(digest);
+  auto fail = [&](Error e) -> Error {
+    ::unlink(temp_.c_str());
+    return e;
+  };
+  if (::fdatasync(fd_) != 0) {
+    Error e = IoError("fdatasync", temp_);
+    ::close(fd_);
+    return fail(e);
+  }
+  ::close(fd_);
+  std::error_code ec;
+  bool new_dir = !std::filesystem::exists(final_path.parent_path(), ec);
+  std::filesystem::create_directories(final_path.parent_path(), ec);
+  if (ec)
+    return fail(
+        MakeError(Errc::kIo, "mkdir " + final_path.parent_path().string() + ": " + ec.message()));
+  if (::rename(temp_.c_str(), final_path.c_str()) != 0) return fail(IoError("rename", final_path));
+  // The name is durable once its directory is (and a new directory once its parent is).
+  VIGIL_RETURN_IF_ERROR(SyncDirectory(final_path.parent_path()));
+  if (new_dir) VIGIL_RETURN_IF_ERROR(SyncDirectory(store_.root_));
+  return std::make_pair(digest, size_);
+}
+
+Result<std::pair<Digest, std::uint64_t>> BlobStore::Put(ByteSpan data) const {
+  VIGIL_ASSIGN_OR_RETURN(auto writer, NewWriter());
+  VIGIL_RETURN_IF_ERROR(writer->Write(data));
+  return writer->Commit();
+}
+
+bool BlobStore::Exists(const Digest& digest) const {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(PathOf(digest), ec);
+}
+
+Result<std::unique_ptr<Source>> BlobStore::Open(const Digest& digest) const {
+  std::filesystem::path p = PathOf(digest);
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return MakeError(Errc::kNotFound, "no blob " + HexEncode(digest));
+    return IoError("open", p);
+  }
+  return std::unique_ptr<Source>(new FileSource(fd));
+}
+
+Status BlobStore::Remove(const Digest& digest) const {
+  std::filesystem::path p = PathOf(digest);
+  if (::unlink(p.c_str()) != 0) {
+    if (errno == ENOENT) return MakeError(Errc::kNotFound, "no blob " + HexEncode(digest));
+    return IoError("unlink", p);
+  }
+  return SyncDirectory(p.parent_path());
+}
+
+}  // namespace vigil::store

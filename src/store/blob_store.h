@@ -1,0 +1,81 @@
+// The content-addressed store of ciphertext blobs: `blobs/ab/cdef…` named by the SHA-256 of the
+// bytes. A blob is written to a temporary file, synced, renamed and its directory synced before
+// Commit returns: acknowledged means durable (DESIGN.md section 5). The store never sees
+// plaintext: callers check blobs are age files before storing them.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/bytes.h"
+#include "base/error.h"
+#include "base/io.h"
+#include "crypto/sha256.h"
+
+namespace vigil::store {
+
+using Digest = crypto::Sha256Digest;
+
+// Parses 64 lower-case hex digits. kInvalidArgument otherwise (no path can be smuggled in).
+Result<Digest> ParseDigest(std::string_view hex);
+
+struct BlobStoreOptions {
+  // Writes are refused with kResourceExhausted when they would leave less free space than this.
+  std::uint64_t disk_reserve_bytes = 1ull << 30;
+};
+
+class BlobStore;
+
+// One blob being written. Not thread-safe. Destroying it without Commit removes the temporary.
+class BlobWriter {
+ public:
+  ~BlobWriter();
+  // Appends bytes. kResourceExhausted when the disk reserve would be crossed, kIo otherwise.
+  Status Write(ByteSpan data);
+  // Makes the blob durable under its digest (an existing identical blob is kept) and returns
+  // the digest and size.
+  Result<std::pair<Digest, std::uint64_t>> Commit();
+
+ private:
+  friend class BlobStore;
+  BlobWriter(const BlobStore& store, int fd, std::filesystem::path temp);
+  const BlobStore& store_;
+  int fd_;
+  std::filesystem::path temp_;
+  crypto::Sha256Hasher hasher_;
+  std::uint64_t size_ = 0;
+  std::uint64_t since_space_check_ = 0;
+  bool done_ = false;
+};
+
+// Thread-safe.
+class BlobStore {
+ public:
+  // Opens (creating it if needed) the store under `root`. kIo on failure.
+  static Result<std::unique_ptr<BlobStore>> Open(const std::filesystem::path& root,
+                                                 BlobStoreOptions options = {});
+
+  Result<std::unique_ptr<BlobWriter>> NewWriter() const;
+  // Convenience for small blobs.
+  Result<std::pair<Digest, std::uint64_t>> Put(ByteSpan data) const;
+
+  bool Exists(const Digest& digest) const;
+  // A stream over the blob's bytes; kNotFound when absent.
+  Result<std::unique_ptr<Source>> Open(const Digest& digest) const;
+  // kNotFound when absent.
+  Status Remove(const Digest& digest) const;
+  std::filesystem::path PathOf(const Digest& digest) const;
+  // Free bytes on the store's file system, less the reserve (0 when below it).
+  Result<std::uint64_t> Available() const;
+
+ private:
+  friend class BlobWriter;
+  BlobStore(std::filesystem::path root, BlobStoreOptions options)
+      : root_(std::move(root)), options_(options) {}
+  std::filesystem::path root_;
+  BlobStoreOptions options_;
+};
+
+}  // namespace vigil::store

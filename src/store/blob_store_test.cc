@@ -1,0 +1,91 @@
+#include "store/blob_store.h"
+
+#include <gtest/gtest.h>
+
+#include "base/hex.h"
+#include "testing/test_paths.h"
+
+namespace vigil::store {
+namespace {
+
+Bytes ReadAll(Source& s) {
+  Bytes out, buf(4096);
+  while (true) {
+    auto n = s.Read(buf);
+    EXPECT_TRUE(n);
+    if (!n || *n == 0) break;
+    out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(*n));
+  }
+  return out;
+}
+
+class BlobStoreTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<BlobStore> OpenStore(std::uint64_t reserve = 0) {
+    auto s = BlobStore::Open(dir_.path() / "blobs", BlobStoreOptions{reserve});
+    EXPECT_TRUE(s);
+    return std::move(*s);
+  }
+  vigil::testing::TempDir dir_;
+};
+
+TEST_F(BlobStoreTest, StoresByContentAddressAndStreamsBack) {
+  auto store = OpenStore();
+  Bytes data(200000);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 7);
+  auto writer = store->NewWriter();
+  ASSERT_TRUE(writer);
+  for (std::size_t pos = 0; pos < data.size(); pos += 30000)
+    ASSERT_TRUE((*writer)->Write(
+        ByteSpan(data).subspan(pos, std::min<std::size_t>(30000, data.size() - pos))));
+  auto committed = (*writer)->Commit();
+  ASSERT_TRUE(committed);
+  EXPECT_EQ(committed->first, crypto::Sha256(data));
+  EXPECT_EQ(committed->second, data.size());
+  std::string hex = HexEncode(committed->first);
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "blobs" / hex.substr(0, 2) / hex.substr(2)));
+  auto source = store->Open(committed->first);
+  ASSERT_TRUE(source);
+  EXPECT_EQ(ReadAll(**source), data);
+  // Storing the same bytes again is idempotent.
+  auto again = store->Put(data);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->first, committed->first);
+  EXPECT_TRUE(store->Remove(committed->first));
+  EXPECT_FALSE(store->Exists(committed->first));
+  EXPECT_EQ(store->Open(committed->first).error().code, Errc::kNotFound);
+  EXPECT_EQ(store->Remove(committed->first).error().code, Errc::kNotFound);
+}
+
+TEST_F(BlobStoreTest, AnAbandonedWriteLeavesNothing) {
+  auto store = OpenStore();
+  {
+    auto writer = store->NewWriter();
+    ASSERT_TRUE((*writer)->Write(AsBytes("half a blob")));
+  }
+  std::size_t files = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir_.path()))
+    files += e.is_regular_file();
+  EXPECT_EQ(files, 0u);
+}
+
+TEST_F(BlobStoreTest, RefusesPathTricksInDigests) {
+  const char* bad[] = {"../../etc/passwd", "",
+                       "ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789",
+                       "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde/",
+                       "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0"};
+  for (const char* d : bad) EXPECT_EQ(ParseDigest(d).error().code, Errc::kInvalidArgument) << d;
+  EXPECT_TRUE(ParseDigest("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+}
+
+TEST_F(BlobStoreTest, RefusesWritesBelowTheDiskReserve) {
+  // A reserve larger than any disk: every write is refused before it starts, cleanly.
+  auto store = OpenStore(~0ull);
+  auto writer = store->NewWriter();
+  ASSERT_FALSE(writer);
+  EXPECT_EQ(writer.error().code, Errc::kResourceExhausted);
+  EXPECT_EQ(store->Put(AsBytes("x")).error().code, Errc::kResourceExhausted);
+}
+
+}  // namespace
+}  // namespace vigil::store
