@@ -43,7 +43,7 @@ bench: deps ## Benchmarks against their baselines, printed as ratios
 	@bench/run.sh build/release
 
 fmt: ## Format C++ sources in place
-	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+	@git ls-files "*.cc" "*.h" | xargs clang-format -i
 
 lint: ## Check formatting and run clang-tidy on changed files
 	@git ls-files '*.cc' '*.h' | xargs clang-format --dry-run 2>&1 | head -50

@@ -1,0 +1,142 @@
+// The Database contract, run against every engine (SQLite here; PostgreSQL joins with its harness).
+#include "store/database.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "store/sqlite_database.h"
+#include "testing/test_paths.h"
+
+namespace vigil::store {
+namespace {
+
+struct SqliteEngine {
+  static Result<std::unique_ptr<Database>> Open(const std::filesystem::path& dir) {
+    return OpenSqlite(dir / "vigil.db");
+  }
+};
+
+template <typename Engine>
+class DatabaseTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Database> OpenDb() {
+    auto db = Engine::Open(dir_.path());
+    EXPECT_TRUE(db) << db.error().ToString();
+    return db ? std::move(*db) : nullptr;
+  }
+  static Status Insert(Transaction& t, const std::string& id, std::int64_t size) {
+    return t.Execute(
+        "INSERT INTO objects (id, kind, sha256, size, log_index, created_hour) VALUES (?, ?, ?, ?, "
+        "?, ?)",
+        {id, std::string("report"), Bytes{0, 1, 2, 0}, size, nullptr, std::int64_t{490000}});
+  }
+  static std::int64_t Count(Database& db) {
+    std::int64_t n = -1;
+    EXPECT_TRUE(db.Read([&](Transaction& t) -> Status {
+      VIGIL_ASSIGN_OR_RETURN(auto rows, t.Query("SELECT COUNT(*) FROM objects"));
+      n = std::get<std::int64_t>(rows.at(0).at(0));
+      return OkStatus();
+    }));
+    return n;
+  }
+  vigil::testing::TempDir dir_;
+};
+
+using Engines = ::testing::Types<SqliteEngine>;
+TYPED_TEST_SUITE(DatabaseTest, Engines);
+
+TYPED_TEST(DatabaseTest, MigratesOnceAndReopens) {
+  {
+    auto db = this->OpenDb();
+    ASSERT_TRUE(db);
+    EXPECT_EQ(db->schema_version(), BuiltinMigrations().back().version);
+    ASSERT_TRUE(db->Write([](Transaction& t) { return TestFixture::Insert(t, "a", 1); }));
+  }
+  auto db = this->OpenDb();
+  ASSERT_TRUE(db);
+  EXPECT_EQ(this->Count(*db), 1);
+}
+
+TYPED_TEST(DatabaseTest, RefusesADatabaseFromANewerBuild) {
+  {
+    auto db = this->OpenDb();
+    ASSERT_TRUE(db->Write([](Transaction& t) {
+      return t.Execute("INSERT INTO schema_migrations (version) VALUES (999)");
+    }));
+  }
+  auto db = TypeParam::Open(this->dir_.path());
+  ASSERT_FALSE(db);
+  EXPECT_EQ(db.error().code, Errc::kFailedPrecondition);
+}
+
+TYPED_TEST(DatabaseTest, RoundTripsEveryValueType) {
+  auto db = this->OpenDb();
+  Bytes binary = {0, 255, 0, 7};
+  ASSERT_TRUE(db->Write([&](Transaction& t) {
+    return t.Execute(
+        "INSERT INTO objects (id, kind, sha256, size, log_index, created_hour) VALUES (?, ?, ?, ?, "
+        "?, ?)",
+        {std::string("x\xc3\xa9"), std::string("reply"), binary, std::int64_t{1} << 40, nullptr,
+         std::int64_t{-5}});
+  }));
+  ASSERT_TRUE(db->Read([&](Transaction& t) -> Status {
+    VIGIL_ASSIGN_OR_RETURN(
+        auto rows,
+        t.Query("SELECT id, kind, sha256, size, log_index, created_hour FROM objects WHERE id = ?",
+                {std::string("x\xc3\xa9")}));
+    EXPECT_EQ(rows.size(), 1u);
+    const Row& r = rows.at(0);
+    EXPECT_EQ(std::get<std::string>(r[1]), "reply");
+    EXPECT_EQ(std::get<Bytes>(r[2]), binary);
+    EXPECT_EQ(std::get<std::int64_t>(r[3]), std::int64_t{1} << 40);
+    EXPECT_TRUE(std::holds_alternative<std::nullptr_t>(r[4]));
+    EXPECT_EQ(std::get<std::int64_t>(r[5]), -5);
+    return OkStatus();
+  }));
+}
+
+TYPED_TEST(DatabaseTest, ReportsStableErrorCodes) {
+  auto db = this->OpenDb();
+  ASSERT_TRUE(db->Write([](Transaction& t) { return TestFixture::Insert(t, "dup", 1); }));
+  EXPECT_EQ(db->Write([](Transaction& t) { return TestFixture::Insert(t, "dup", 2); }).error().code,
+            Errc::kAlreadyExists);
+  EXPECT_EQ(db->Write([](Transaction& t) { return t.Execute("INSERT INTO nowhere VALUES (1)"); })
+                .error()
+                .code,
+            Errc::kInvalidArgument);
+  EXPECT_EQ(db->Write([](Transaction& t) { return t.Execute("SELECT ?", {}); }).error().code,
+            Errc::kInvalidArgument);
+  EXPECT_EQ(this->Count(*db), 1);
+}
+
+TYPED_TEST(DatabaseTest, ConcurrentWritesCommitAndAFailingOneRollsBackAlone) {
+  auto db = this->OpenDb();
+  constexpr int kThreads = 16, kPerThread = 40;
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        bool should_fail = i % 5 == 0;
+        Status s = db->Write([&](Transaction& txn) -> Status {
+          // Two rows per write; a failing write must leave neither.
+          std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+          VIGIL_RETURN_IF_ERROR(TestFixture::Insert(txn, id + "a", i));
+          VIGIL_RETURN_IF_ERROR(TestFixture::Insert(txn, id + "b", i));
+          if (should_fail) return MakeError(Errc::kInvalidArgument, "refused on purpose");
+          return OkStatus();
+        });
+        (s ? ok : failed)++;
+        EXPECT_EQ(static_cast<bool>(s), !should_fail);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), kThreads * kPerThread * 4 / 5);
+  EXPECT_EQ(this->Count(*db), 2 * ok.load());
+}
+
+}  // namespace
+}  // namespace vigil::store

@@ -1,0 +1,289 @@
+#include "store/sqlite_database.h"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "base/check.h"
+
+namespace vigil::store {
+namespace {
+
+Error SqliteError(sqlite3* db, int rc, std::string_view what) {
+  int extended = sqlite3_extended_errcode(db);
+  std::string detail = std::string(what) + ": " + sqlite3_errmsg(db);
+  if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY)
+    return MakeError(Errc::kAlreadyExists, detail);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) return MakeError(Errc::kInvalidArgument, detail);
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+    return MakeError(Errc::kUnavailable, detail);
+  if ((rc & 0xff) == SQLITE_ERROR) return MakeError(Errc::kInvalidArgument, detail);
+  return MakeError(Errc::kInternal, detail);
+}
+
+class SqliteTransaction final : public Transaction {
+ public:
+  explicit SqliteTransaction(sqlite3* db) : db_(db) {}
+
+  Status Execute(std::string_view sql, const Params& params) override {
+    return Run(sql, params, nullptr);
+  }
+  Result<std::vector<Row>> Query(std::string_view sql, const Params& params) override {
+    std::vector<Row> rows;
+    VIGIL_RETURN_IF_ERROR(Run(sql, params, &rows));
+    return rows;
+  }
+  // Runs statements without parameters (migrations, BEGIN/COMMIT).
+  Status Exec(const std::string& sql) {
+    char* message = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
+    sqlite3_free(message);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, "exec");
+    return OkStatus();
+  }
+
+ private:
+  Status Run(std::string_view sql, const Params& params, std::vector<Row>* rows) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
+    if (static_cast<std::size_t>(sqlite3_bind_parameter_count(stmt)) != params.size())
+      return MakeError(Errc::kInvalidArgument, "wrong number of parameters");
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      int index = static_cast<int>(i + 1);
+      const Value& v = params[i];
+      if (std::holds_alternative<std::nullptr_t>(v)) {
+        rc = sqlite3_bind_null(stmt, index);
+      } else if (auto* n = std::get_if<std::int64_t>(&v)) {
+        rc = sqlite3_bind_int64(stmt, index, *n);
+      } else if (auto* s = std::get_if<std::string>(&v)) {
+        rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
+      } else {
+        const Bytes& b = std::get<Bytes>(v);
+        rc = sqlite3_bind_blob64(stmt, index, b.empty() ? "" : static_cast<const void*>(b.data()),
+                                 b.size(), SQLITE_STATIC);
+      }
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, "bind");
+    }
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      if (rows == nullptr) continue;
+      Row row;
+      int columns = sqlite3_column_count(stmt);
+      for (int c = 0; c < columns; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_NULL:
+            row.emplace_back(nullptr);
+            break;
+          case SQLITE_INTEGER:
+            row.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt, c)));
+            break;
+          case SQLITE_BLOB: {
+            auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt, c));
+            row.emplace_back(Bytes(p, p + sqlite3_column_bytes(stmt, c)));
+            break;
+          }
+          default: {
+            auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+            row.emplace_back(
+                std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
+          }
+        }
+      }
+      rows->push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "step");
+    return OkStatus();
+  }
+
+  sqlite3* db_;
+};
+
+Result<sqlite3*> OpenConnection(const std::filesystem::path& path, bool read_only) {
+  sqlite3* db = nullptr;
+  int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+              SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return MakeError(Errc::kUnavailable, "cannot open " + path.string() + ": " + message);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  SqliteTransaction setup(db);
+  // Durability: WAL with synchronous=FULL syncs the WAL at every commit (DESIGN.md section 5).
+  std::string pragmas =
+      read_only ? "PRAGMA foreign_keys=ON"
+                : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON";
+  if (Status s = setup.Exec(pragmas); !s) {
+    sqlite3_close(db);
+    return s.error();
+  }
+  return db;
+}
+
+class SqliteDatabase final : public Database {
+ public:
+  ~SqliteDatabase() override {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (writer_thread_.joinable()) writer_thread_.join();
+    for (sqlite3* r : readers_) sqlite3_close(r);
+    sqlite3_close(writer_);
+  }
+
+  static Result<std::unique_ptr<Database>> Open(const std::filesystem::path& path,
+                                                SqliteOptions options) {
+    std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(options));
+    VIGIL_ASSIGN_OR_RETURN(db->writer_, OpenConnection(path, false));
+    VIGIL_RETURN_IF_ERROR(db->Migrate());
+    for (std::size_t i = 0; i < options.readers; ++i) {
+      VIGIL_ASSIGN_OR_RETURN(sqlite3 * r, OpenConnection(path, true));
+      db->readers_.push_back(r);
+      db->idle_readers_.push_back(r);
+    }
+    db->writer_thread_ = std::thread([p = db.get()] { p->WriterLoop(); });
+    return std::unique_ptr<Database>(std::move(db));
+  }
+
+  Status Write(Work work) override {
+    Pending pending{std::move(work), {}};
+    auto done = pending.done.get_future();
+    {
+      std::lock_guard lock(mu_);
+      queue_.push_back(std::move(pending));
+    }
+    cv_.notify_one();
+    return done.get();
+  }
+
+  Status Read(Work work) override {
+    sqlite3* db = nullptr;
+    {
+      std::unique_lock lock(reader_mu_);
+      reader_cv_.wait(lock, [&] { return !idle_readers_.empty(); });
+      db = idle_readers_.back();
+      idle_readers_.pop_back();
+    }
+    SqliteTransaction txn(db);
+    Status result = txn.Exec("BEGIN");
+    if (result) {
+      result = work(txn);
+      (void)txn.Exec(result ? "COMMIT" : "ROLLBACK");
+    }
+    {
+      std::lock_guard lock(reader_mu_);
+      idle_readers_.push_back(db);
+    }
+    reader_cv_.notify_one();
+    return result;
+  }
+
+  int schema_version() const override { return schema_version_; }
+
+ private:
+  struct Pending {
+    Work work;
+    std::promise<Status> done;
+  };
+
+  explicit SqliteDatabase(SqliteOptions options) : options_(options) {}
+
+  Status Migrate() {
+    SqliteTransaction txn(writer_);
+    VIGIL_RETURN_IF_ERROR(
+        txn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"));
+    VIGIL_ASSIGN_OR_RETURN(
+        auto rows, txn.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}));
+    int current = static_cast<int>(std::get<std::int64_t>(rows.at(0).at(0)));
+    auto migrations = BuiltinMigrations();
+    int latest = migrations.empty() ? 0 : migrations.back().version;
+    if (current > latest)
+      return MakeError(Errc::kFailedPrecondition,
+                       "the database has schema version " + std::to_string(current) +
+                           ", newer than this build's " + std::to_string(latest));
+    for (const Migration& m : migrations) {
+      if (m.version <= current) continue;
+      VIGIL_RETURN_IF_ERROR(txn.Exec("BEGIN IMMEDIATE"));
+      Status applied = txn.Exec(RenderMigration(m.sql, false));
+      if (applied)
+        applied = txn.Execute("INSERT INTO schema_migrations (version) VALUES (?)",
+                              {std::int64_t{m.version}});
+      if (!applied) {
+        (void)txn.Exec("ROLLBACK");
+        return MakeError(applied.error().code,
+                         "migration " + std::to_string(m.version) + ": " + applied.error().detail);
+      }
+      VIGIL_RETURN_IF_ERROR(txn.Exec("COMMIT"));
+    }
+    schema_version_ = latest;
+    return OkStatus();
+  }
+
+  void WriterLoop() {
+    SqliteTransaction txn(writer_);
+    while (true) {
+      std::vector<Pending> batch;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        while (!queue_.empty() && batch.size() < options_.max_batch) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      std::vector<Status> results;
+      Status begun = txn.Exec("BEGIN IMMEDIATE");
+      for (Pending& p : batch) {
+        if (!begun) {
+          results.push_back(begun);
+          continue;
+        }
+        // Each write in its own savepoint: a failing one rolls back alone.
+        Status s = txn.Exec("SAVEPOINT w");
+        if (s) s = p.work(txn);
+        if (s) {
+          s = txn.Exec("RELEASE w");
+        } else {
+          (void)txn.Exec("ROLLBACK TO w");
+          (void)txn.Exec("RELEASE w");
+        }
+        results.push_back(s);
+      }
+      Status committed = begun ? txn.Exec("COMMIT") : begun;
+      if (!committed && begun) (void)txn.Exec("ROLLBACK");
+      for (std::size_t i = 0; i < batch.size(); ++i)
+        batch[i].done.set_value(committed ? results[i] : committed);
+    }
+  }
+
+  SqliteOptions options_;
+  sqlite3* writer_ = nullptr;
+  int schema_version_ = 0;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::thread writer_thread_;
+  std::mutex reader_mu_;
+  std::condition_variable reader_cv_;
+  std::vector<sqlite3*> readers_;
+  std::vector<sqlite3*> idle_readers_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> OpenSqlite(const std::filesystem::path& path,
+                                             SqliteOptions options) {
+  return SqliteDatabase::Open(path, options);
+}
+
+}  // namespace vigil::store
