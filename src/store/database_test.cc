@@ -6,7 +6,9 @@
 #include <atomic>
 #include <thread>
 
+#include "store/postgres_database.h"
 #include "store/sqlite_database.h"
+#include "testing/temp_postgres.h"
 #include "testing/test_paths.h"
 
 namespace vigil::store {
@@ -18,6 +20,13 @@ struct SqliteEngine {
   }
 };
 
+Status InsertObject(Transaction& t, const std::string& id, std::int64_t size) {
+  return t.Execute(
+      "INSERT INTO objects (id, kind, sha256, size, log_index, created_hour) VALUES (?, ?, ?, ?, "
+      "?, ?)",
+      {id, std::string("report"), Bytes{0, 1, 2, 0}, size, nullptr, std::int64_t{490000}});
+}
+
 template <typename Engine>
 class DatabaseTest : public ::testing::Test {
  protected:
@@ -25,12 +34,6 @@ class DatabaseTest : public ::testing::Test {
     auto db = Engine::Open(dir_.path());
     EXPECT_TRUE(db) << db.error().ToString();
     return db ? std::move(*db) : nullptr;
-  }
-  static Status Insert(Transaction& t, const std::string& id, std::int64_t size) {
-    return t.Execute(
-        "INSERT INTO objects (id, kind, sha256, size, log_index, created_hour) VALUES (?, ?, ?, ?, "
-        "?, ?)",
-        {id, std::string("report"), Bytes{0, 1, 2, 0}, size, nullptr, std::int64_t{490000}});
   }
   static std::int64_t Count(Database& db) {
     std::int64_t n = -1;
@@ -44,7 +47,16 @@ class DatabaseTest : public ::testing::Test {
   vigil::testing::TempDir dir_;
 };
 
-using Engines = ::testing::Types<SqliteEngine>;
+// A database per test on the process's throwaway server, named after the test's directory.
+struct PostgresEngine {
+  static Result<std::unique_ptr<Database>> Open(const std::filesystem::path& dir) {
+    std::string name = "t_" + dir.filename().string().substr(std::string("vigil-test-").size());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return OpenPostgres(vigil::testing::TempPostgres::Get().Database(name));
+  }
+};
+
+using Engines = ::testing::Types<SqliteEngine, PostgresEngine>;
 TYPED_TEST_SUITE(DatabaseTest, Engines);
 
 TYPED_TEST(DatabaseTest, MigratesOnceAndReopens) {
@@ -52,7 +64,7 @@ TYPED_TEST(DatabaseTest, MigratesOnceAndReopens) {
     auto db = this->OpenDb();
     ASSERT_TRUE(db);
     EXPECT_EQ(db->schema_version(), BuiltinMigrations().back().version);
-    ASSERT_TRUE(db->Write([](Transaction& t) { return TestFixture::Insert(t, "a", 1); }));
+    ASSERT_TRUE(db->Write([](Transaction& t) { return InsertObject(t, "a", 1); }));
   }
   auto db = this->OpenDb();
   ASSERT_TRUE(db);
@@ -99,8 +111,8 @@ TYPED_TEST(DatabaseTest, RoundTripsEveryValueType) {
 
 TYPED_TEST(DatabaseTest, ReportsStableErrorCodes) {
   auto db = this->OpenDb();
-  ASSERT_TRUE(db->Write([](Transaction& t) { return TestFixture::Insert(t, "dup", 1); }));
-  EXPECT_EQ(db->Write([](Transaction& t) { return TestFixture::Insert(t, "dup", 2); }).error().code,
+  ASSERT_TRUE(db->Write([](Transaction& t) { return InsertObject(t, "dup", 1); }));
+  EXPECT_EQ(db->Write([](Transaction& t) { return InsertObject(t, "dup", 2); }).error().code,
             Errc::kAlreadyExists);
   EXPECT_EQ(db->Write([](Transaction& t) { return t.Execute("INSERT INTO nowhere VALUES (1)"); })
                 .error()
@@ -123,8 +135,8 @@ TYPED_TEST(DatabaseTest, ConcurrentWritesCommitAndAFailingOneRollsBackAlone) {
         Status s = db->Write([&](Transaction& txn) -> Status {
           // Two rows per write; a failing write must leave neither.
           std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
-          VIGIL_RETURN_IF_ERROR(TestFixture::Insert(txn, id + "a", i));
-          VIGIL_RETURN_IF_ERROR(TestFixture::Insert(txn, id + "b", i));
+          VIGIL_RETURN_IF_ERROR(InsertObject(txn, id + "a", i));
+          VIGIL_RETURN_IF_ERROR(InsertObject(txn, id + "b", i));
           if (should_fail) return MakeError(Errc::kInvalidArgument, "refused on purpose");
           return OkStatus();
         });
@@ -136,6 +148,33 @@ TYPED_TEST(DatabaseTest, ConcurrentWritesCommitAndAFailingOneRollsBackAlone) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(ok.load(), kThreads * kPerThread * 4 / 5);
   EXPECT_EQ(this->Count(*db), 2 * ok.load());
+}
+
+TEST(PostgresDatabase, ReconnectsAfterTheServerRestarts) {
+  vigil::testing::TempDir dir;
+  auto db = PostgresEngine::Open(dir.path());
+  ASSERT_TRUE(db) << db.error().ToString();
+  auto insert = [](const std::string& id) {
+    return [id](Transaction& t) { return InsertObject(t, id, 1); };
+  };
+  ASSERT_TRUE((*db)->Write(insert("before")));
+  vigil::testing::TempPostgres::Get().Restart();
+  // Connections in the pool died with the server: a call may fail as unavailable, never as
+  // anything else, and the pool reconnects by the next calls.
+  int unavailable = 0;
+  for (int i = 0; i < 8; ++i) {
+    Status s = (*db)->Write(insert("after" + std::to_string(i)));
+    if (!s) {
+      EXPECT_EQ(s.error().code, Errc::kUnavailable) << s.error().ToString();
+      ++unavailable;
+    }
+  }
+  EXPECT_LT(unavailable, 8);
+  EXPECT_TRUE((*db)->Write(insert("finally")));
+}
+
+TEST(PostgresDatabase, NumbersPlaceholdersOutsideQuotes) {
+  EXPECT_EQ(NumberPlaceholders("SELECT ?, '?', \"a?\", ?"), "SELECT $1, '?', \"a?\", $2");
 }
 
 }  // namespace

@@ -1,0 +1,24 @@
+// The PostgreSQL engine (libpq): a small connection pool, each write its own transaction
+// (PostgreSQL's own group commit shares WAL flushes), reconnection after the server went away.
+#pragma once
+
+#include <string>
+
+#include "store/database.h"
+
+namespace vigil::store {
+
+struct PostgresOptions {
+  std::size_t connections = 4;
+};
+
+// Connects with a libpq connection string or URI and applies migrations (serialised across
+// servers by an advisory lock). Fails with kUnavailable when the server cannot be reached,
+// kFailedPrecondition when the database has a newer schema than this build.
+Result<std::unique_ptr<Database>> OpenPostgres(const std::string& conninfo,
+                                               PostgresOptions options = {});
+
+// "… ? … ?" to "… $1 … $2", leaving quoted text alone.
+std::string NumberPlaceholders(std::string_view sql);
+
+}  // namespace vigil::store
