@@ -10,6 +10,9 @@
 #include "api/log_routes.h"
 #include "http/server.h"
 #include "server/config.h"
+#include "store/blob_store.h"
+#include "store/postgres_database.h"
+#include "store/sqlite_database.h"
 #include "translog/appender.h"
 
 namespace {
@@ -46,6 +49,13 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   SecureZero(key_text->data(), key_text->size());
   if (!key) return Fail("keys/log.key is not a log signer key");
 
+  Result<std::unique_ptr<store::Database>> database =
+      config.database == "sqlite" ? store::OpenSqlite(config.data_dir / "vigil.db")
+                                  : store::OpenPostgres(config.database);
+  if (!database) return Fail("cannot open the database: " + database.error().detail);
+  auto blobs = store::BlobStore::Open(config.data_dir / "blobs", {config.disk_reserve_bytes});
+  if (!blobs) return Fail("cannot open the blob store: " + blobs.error().detail);
+
   translog::AppenderOptions log_options;
   log_options.dir = config.data_dir / "log";
   log_options.origin = config.log_origin;
@@ -72,11 +82,18 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   http::Server server(options);
   api::AddLogRoutes(server, *log_dir, {config.log_entries_public});
   translog::Appender* log = appender->get();
-  server.Route(http::Verb::get, "/healthz",
-               [log](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
-                 co_return http::Response::Json(
-                     "{\"status\":\"ok\",\"log_size\":" + std::to_string(log->size()) + "}");
-               });
+  store::Database* db = database->get();
+  auto healthz = [log, db](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
+    // The database answering a trivial query is part of being healthy: a load balancer or a
+    // mirror watching this sees 503 when it goes away.
+    Status reachable = db->Read([](store::Transaction& t) { return t.Execute("SELECT 1"); });
+    if (!reachable)
+      co_return http::Response::Error(http::HttpStatus::service_unavailable, "database_unavailable",
+                                      "The database is not available.");
+    co_return http::Response::Json(
+        "{\"status\":\"ok\",\"log_size\":" + std::to_string(log->size()) + "}");
+  };
+  server.Route(http::Verb::get, "/healthz", healthz);
   server.Route(http::Verb::get, "/metrics",
                [log, &server](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
                  http::Response r;
