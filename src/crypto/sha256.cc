@@ -28,7 +28,7 @@ Sha256Digest Sha256(ByteSpan data) {
   thread_local std::unique_ptr<EVP_MD_CTX, FreeContext> context(EVP_MD_CTX_new());
   EVP_MD_CTX* ctx = context.get();
   CHECK(ctx != nullptr);
-  Sha256Digest out;
+  Sha256Digest out{};
   unsigned int len = 0;
   CHECK(EVP_DigestInit_ex2(ctx, FetchedSha256(), nullptr) == 1);
   CHECK(EVP_DigestUpdate(ctx, data.data(), data.size()) == 1);
@@ -48,7 +48,7 @@ void Sha256Hasher::Update(ByteSpan data) {
 }
 
 Sha256Digest Sha256Hasher::Finish() {
-  Sha256Digest out;
+  Sha256Digest out{};
   unsigned int len = 0;
   auto* ctx = static_cast<EVP_MD_CTX*>(ctx_);
   CHECK(EVP_DigestFinal_ex(ctx, out.data(), &len) == 1);

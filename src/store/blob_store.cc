@@ -49,7 +49,7 @@ Result<Digest> ParseDigest(std::string_view hex) {
       return MakeError(Errc::kInvalidArgument, "digest must be lower-case hex");
   }
   Bytes bytes = *HexDecode(hex);
-  Digest d;
+  Digest d{};
   std::copy(bytes.begin(), bytes.end(), d.begin());
   return d;
 }

@@ -53,7 +53,7 @@ Result<Receipt> ParseReceipt(std::string_view text) {
     if (!line.starts_with("proof ") || r.proof.size() >= kMaxProof) return bad("bad proof line");
     auto hash = Base64Decode(line.substr(6));
     if (!hash || hash->size() != 32) return bad("bad proof hash");
-    Hash h;
+    Hash h{};
     std::copy(hash->begin(), hash->end(), h.begin());
     r.proof.push_back(h);
   }

@@ -34,7 +34,7 @@ Result<X25519Recipient> X25519Recipient::Parse(std::string_view text) {
   auto decoded = Bech32Decode(text);
   if (!decoded || decoded->hrp != kRecipientHrp || decoded->data.size() != crypto::kX25519KeySize)
     return MakeError(Errc::kInvalidArgument, "not an age X25519 recipient (age1...)");
-  crypto::X25519PublicKey key;
+  crypto::X25519PublicKey key{};
   std::copy(decoded->data.begin(), decoded->data.end(), key.begin());
   return X25519Recipient(key);
 }
