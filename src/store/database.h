@@ -32,6 +32,24 @@ class Transaction {
   virtual Result<std::vector<Row>> Query(std::string_view sql, const Params& params = {}) = 0;
 };
 
+// The common shape of the engines' transactions: Execute and Query are one statement runner
+// that either discards or collects rows.
+class StatementRunner : public Transaction {
+ public:
+  Status Execute(std::string_view sql, const Params& params = {}) final {
+    return Run(sql, params, nullptr);
+  }
+  Result<std::vector<Row>> Query(std::string_view sql, const Params& params = {}) final {
+    std::vector<Row> rows;
+    VIGIL_RETURN_IF_ERROR(Run(sql, params, &rows));
+    return rows;
+  }
+
+ protected:
+  // Runs `sql`; appends result rows to `rows` when it is not null.
+  virtual Status Run(std::string_view sql, const Params& params, std::vector<Row>* rows) = 0;
+};
+
 using Work = std::function<Status(Transaction&)>;
 
 // Thread-safe.

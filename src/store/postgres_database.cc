@@ -38,18 +38,10 @@ std::int64_t BigEndian(const char* p, int n) {
   return v;
 }
 
-class PgTransaction final : public Transaction {
+class PgTransaction final : public StatementRunner {
  public:
   explicit PgTransaction(PGconn* conn) : conn_(conn) {}
 
-  Status Execute(std::string_view sql, const Params& params) override {
-    return Run(sql, params, nullptr);
-  }
-  Result<std::vector<Row>> Query(std::string_view sql, const Params& params) override {
-    std::vector<Row> rows;
-    VIGIL_RETURN_IF_ERROR(Run(sql, params, &rows));
-    return rows;
-  }
   Status Exec(const std::string& sql) {
     PGresult* res = PQexec(conn_, sql.c_str());
     ExecStatusType st = PQresultStatus(res);
@@ -61,7 +53,7 @@ class PgTransaction final : public Transaction {
   }
 
  private:
-  Status Run(std::string_view sql, const Params& params, std::vector<Row>* rows) {
+  Status Run(std::string_view sql, const Params& params, std::vector<Row>* rows) override {
     std::string numbered = NumberPlaceholders(sql);
     std::vector<std::string> text(params.size());
     std::vector<const char*> values(params.size());

@@ -25,18 +25,10 @@ Error SqliteError(sqlite3* db, int rc, std::string_view what) {
   return MakeError(Errc::kInternal, detail);
 }
 
-class SqliteTransaction final : public Transaction {
+class SqliteTransaction final : public StatementRunner {
  public:
   explicit SqliteTransaction(sqlite3* db) : db_(db) {}
 
-  Status Execute(std::string_view sql, const Params& params) override {
-    return Run(sql, params, nullptr);
-  }
-  Result<std::vector<Row>> Query(std::string_view sql, const Params& params) override {
-    std::vector<Row> rows;
-    VIGIL_RETURN_IF_ERROR(Run(sql, params, &rows));
-    return rows;
-  }
   // Runs statements without parameters (migrations, BEGIN/COMMIT).
   Status Exec(const std::string& sql) {
     char* message = nullptr;
@@ -47,7 +39,7 @@ class SqliteTransaction final : public Transaction {
   }
 
  private:
-  Status Run(std::string_view sql, const Params& params, std::vector<Row>* rows) {
+  Status Run(std::string_view sql, const Params& params, std::vector<Row>* rows) override {
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");

@@ -7,16 +7,12 @@
 #include "base/base64.h"
 #include "crypto/sha256.h"
 #include "testing/seeded_random.h"
+#include "testing/value_of.h"
 
 namespace vigil::translog {
 namespace {
 
-// The value of a Result the test expects to hold one (Result::value() is not usable here).
-template <typename T>
-T ValueOf(Result<T> result) {
-  EXPECT_TRUE(result) << result.error().ToString();
-  return result ? std::move(*result) : T{};
-}
+using vigil::testing::ValueOf;
 
 // Vector from C2SP tlog-checkpoint.md (the log key is not published: body parsing only).
 constexpr std::string_view kSofaBody =

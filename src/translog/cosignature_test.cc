@@ -8,17 +8,13 @@
 #include "base/base64.h"
 #include "testing/fake_clock.h"
 #include "testing/seeded_random.h"
+#include "testing/value_of.h"
 #include "translog/checkpoint.h"
 
 namespace vigil::translog {
 namespace {
 
-// The value of a Result the test expects to hold one (Result::value() is not usable here).
-template <typename T>
-T ValueOf(Result<T> result) {
-  EXPECT_TRUE(result) << result.error().ToString();
-  return result ? std::move(*result) : T{};
-}
+using vigil::testing::ValueOf;
 
 // Vector from C2SP tlog-cosignature.md: the example cosigned checkpoint and the message its
 // witness line signs (the witness key is not published: decoding only).

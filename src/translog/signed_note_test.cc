@@ -8,16 +8,12 @@
 #include "base/base64.h"
 #include "base/hex.h"
 #include "testing/seeded_random.h"
+#include "testing/value_of.h"
 
 namespace vigil::translog {
 namespace {
 
-// The value of a Result the test expects to hold one (Result::value() is not usable here).
-template <typename T>
-T ValueOf(Result<T> result) {
-  EXPECT_TRUE(result) << result.error().ToString();
-  return result ? std::move(*result) : T{};
-}
+using vigil::testing::ValueOf;
 
 // Vectors from golang.org/x/mod sumdb/note/note_test.go (TestNewVerifier, TestNewSigner, TestSign,
 // TestOpen).
