@@ -26,6 +26,8 @@ Result<WitnessState> ParseWitnessState(std::string_view text) {
   if (lines.size() != 4 || lines[0] != "vigil-witness-state/v1" || lines[1].empty()) return bad();
   WitnessState s;
   s.origin = std::string(lines[1]);
+  // Canonical decimal only: one state has one encoding.
+  if (lines[2].empty() || (lines[2].size() > 1 && lines[2][0] == '0')) return bad();
   auto [ptr, ec] = std::from_chars(lines[2].data(), lines[2].data() + lines[2].size(), s.size);
   if (ec != std::errc() || ptr != lines[2].data() + lines[2].size()) return bad();
   auto root = Base64Decode(lines[3]);

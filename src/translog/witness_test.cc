@@ -94,6 +94,10 @@ TEST(Witness, StateRoundTrips) {
   EXPECT_EQ(back->size, 42u);
   EXPECT_EQ(back->root, s.root);
   EXPECT_FALSE(ParseWitnessState("garbage\n"));
+  // Found by fuzz_witness_state: a size with a leading zero has a second encoding.
+  EXPECT_FALSE(
+      ParseWitnessState("vigil-witness-state/v1\nw.example/log\n03\n"
+                        "rfOAEOWmJcAd0J6eaSs1eSjG941fHrxqe0Nzqr/uDQY=\n"));
 }
 
 }  // namespace
