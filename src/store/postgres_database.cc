@@ -69,7 +69,8 @@ class PgTransaction final : public StatementRunner {
         values[i] = s->c_str();
       } else {
         const Bytes& b = std::get<Bytes>(v);
-        values[i] = reinterpret_cast<const char*>(b.data());
+        // libpq reads a null pointer as SQL NULL, and an empty vector's data() may be null.
+        values[i] = b.empty() ? "" : reinterpret_cast<const char*>(b.data());
         lengths[i] = static_cast<int>(b.size());
         formats[i] = 1;
       }

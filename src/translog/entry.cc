@@ -16,7 +16,7 @@ std::uint64_t GetBig(ByteSpan in, std::size_t pos, int bytes) {
   return v;
 }
 
-bool IsKnownType(std::uint8_t t) { return t >= 1 && t <= 14; }
+bool IsKnownType(std::uint8_t t) { return t >= 1 && t <= 15; }
 
 }  // namespace
 
@@ -81,6 +81,8 @@ std::string_view EntryTypeName(EntryType type) {
       return "statistics";
     case EntryType::kRecoveryShare:
       return "recovery_share";
+    case EntryType::kFollowUp:
+      return "follow_up";
     case EntryType::kSettings:
       return "settings";
   }

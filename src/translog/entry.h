@@ -29,6 +29,7 @@ enum class EntryType : std::uint8_t {
   kStatistics = 12,     // a published aggregate
   kRecoveryShare = 13,  // a recovery share record
   kSettings = 14,       // an instance setting changed
+  kFollowUp = 15,       // a reporter's follow-up message to their own report
 };
 
 inline constexpr std::uint8_t kEntryVersion = 1;

@@ -43,7 +43,7 @@ TEST(LogEntry, RoundTripsAndRejectsMalformedBytes) {
   Bytes bad_type = bytes;
   bad_type[1] = 0;
   EXPECT_EQ(DecodeEntry(bad_type).error().code, Errc::kMalformed);
-  bad_type[1] = 15;
+  bad_type[1] = 16;
   EXPECT_EQ(DecodeEntry(bad_type).error().code, Errc::kMalformed);
 }
 

@@ -1,0 +1,209 @@
+#include "records/ledger.h"
+
+#include <algorithm>
+
+#include "base/hex.h"
+#include "crypto/sha256.h"
+#include "translog/tile_reader.h"
+#include "translog/tiles.h"
+
+namespace vigil::records {
+namespace {
+
+using translog::Entry;
+using translog::EntryType;
+
+bool IsZero(ByteSpan bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; });
+}
+
+std::int64_t AsInt(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+
+// Reads a whole blob and checks it against the entry that commits to it.
+Result<Bytes> ReadCommittedBlob(const store::BlobStore& blobs, const Entry& entry) {
+  auto source = blobs.Open(entry.blob_sha256);
+  if (!source)
+    return MakeError(Errc::kCorrupt, "blob " + HexEncode(entry.blob_sha256) + " is missing");
+  Bytes bytes;
+  crypto::Sha256Hasher hasher;
+  Bytes buffer(1 << 16);
+  while (true) {
+    VIGIL_ASSIGN_OR_RETURN(std::size_t n, (*source)->Read(buffer));
+    if (n == 0) break;
+    hasher.Update(ByteSpan(buffer.data(), n));
+    bytes.insert(bytes.end(), buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  if (hasher.Finish() != entry.blob_sha256 || bytes.size() != entry.blob_size)
+    return MakeError(Errc::kCorrupt, "blob " + HexEncode(entry.blob_sha256) + " does not match");
+  return bytes;
+}
+
+}  // namespace
+
+std::string IdText(const translog::ObjectId& id) { return HexEncode(id); }
+
+Result<translog::ObjectId> ParseId(std::string_view text) {
+  translog::ObjectId id{};
+  if (text.size() != 2 * id.size())
+    return MakeError(Errc::kInvalidArgument, "an id is 32 hex digits");
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+      return MakeError(Errc::kInvalidArgument, "an id is 32 lower-case hex digits");
+  VIGIL_ASSIGN_OR_RETURN(Bytes bytes, HexDecode(text));
+  std::copy(bytes.begin(), bytes.end(), id.begin());
+  return id;
+}
+
+Ledger::Ledger(const store::BlobStore& blobs, translog::Appender& log, store::Database& db,
+               const Clock& clock)
+    : blobs_(blobs), log_(log), db_(db), clock_(clock) {}
+
+void Ledger::Register(EntryType type, Applier applier, bool has_record) {
+  appliers_[type] = Registration{std::move(applier), has_record};
+}
+
+Status Ledger::ApplyOne(store::Transaction& t, const Applied& a) {
+  const Entry& e = a.entry;
+  Status inserted = t.Execute(
+      "INSERT INTO log_entries (idx, type, object_id, sha256, size, hour, actor) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {AsInt(a.index), static_cast<std::int64_t>(e.type), IdText(e.object_id),
+       Bytes(e.blob_sha256.begin(), e.blob_sha256.end()), AsInt(e.blob_size),
+       static_cast<std::int64_t>(e.hour), HexEncode(e.actor)});
+  // Already applied (a retry after a failed acknowledgement, or a second CatchUp): appliers run
+  // exactly once per entry.
+  if (!inserted && inserted.error().code == Errc::kAlreadyExists) return OkStatus();
+  VIGIL_RETURN_IF_ERROR(inserted);
+  auto it = appliers_.find(e.type);
+  if (it == appliers_.end()) return OkStatus();
+  return it->second.applier(t, a);
+}
+
+Result<CommitResult> Ledger::Commit(std::vector<Change> changes) {
+  // Parse every record first: a change that cannot be indexed must not reach the log.
+  std::vector<std::optional<Record>> records(changes.size());
+  std::vector<std::uint64_t> payload_offsets(changes.size(), 0);
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    auto it = appliers_.find(changes[i].type);
+    if (it == appliers_.end() || !it->second.has_record) continue;
+    if (changes[i].blob.empty())
+      return MakeError(Errc::kInvalidArgument, "a record-bearing change has no record");
+    auto header = ParseRecordHeader(changes[i].blob);
+    if (!header) return MakeError(Errc::kInvalidArgument, header.error().detail);
+    payload_offsets[i] = header->second;
+    header->first.payload.assign(
+        changes[i].blob.begin() + static_cast<std::ptrdiff_t>(header->second),
+        changes[i].blob.end());
+    records[i] = std::move(header->first);
+  }
+
+  CommitResult result;
+  std::vector<Bytes> encoded;
+  const std::uint32_t hour = translog::CoarseHour(clock_.Now());
+  for (Change& change : changes) {
+    Entry entry;
+    entry.type = change.type;
+    entry.object_id = change.id;
+    entry.actor = change.actor;
+    entry.hour = hour;
+    if (change.stored) {
+      entry.blob_sha256 = change.stored->first;
+      entry.blob_size = change.stored->second;
+    } else if (!change.blob.empty()) {
+      VIGIL_ASSIGN_OR_RETURN(auto put, blobs_.Put(change.blob));
+      entry.blob_sha256 = put.first;
+      entry.blob_size = put.second;
+    }
+    encoded.push_back(translog::EncodeEntry(entry));
+    result.entries.push_back(entry);
+  }
+  VIGIL_ASSIGN_OR_RETURN(result.first_index, log_.Append(std::move(encoded)));
+
+  Status applied = db_.Write([&](store::Transaction& t) -> Status {
+    for (std::size_t i = 0; i < result.entries.size(); ++i) {
+      Applied a{result.first_index + i, result.entries[i], records[i] ? &*records[i] : nullptr,
+                payload_offsets[i]};
+      VIGIL_RETURN_IF_ERROR(ApplyOne(t, a));
+    }
+    return OkStatus();
+  });
+  if (!applied)
+    return MakeError(Errc::kUnavailable,
+                     "sequenced but not indexed (CatchUp will apply it): " + applied.error().detail);
+  return result;
+}
+
+Result<std::uint64_t> Ledger::CatchUp(const translog::LogDirectory& dir) {
+  const std::uint64_t size = log_.size();
+  std::int64_t count = 0;
+  VIGIL_RETURN_IF_ERROR(db_.Read([&](store::Transaction& t) -> Status {
+    VIGIL_ASSIGN_OR_RETURN(auto rows, t.Query("SELECT COUNT(*) FROM log_entries"));
+    count = std::get<std::int64_t>(rows.at(0).at(0));
+    return OkStatus();
+  }));
+  if (static_cast<std::uint64_t>(count) >= size) return 0;
+
+  // The indexes the database holds, in pages; every gap below `size` is applied.
+  std::vector<std::uint64_t> missing;
+  std::uint64_t next = 0;
+  while (next < size) {
+    std::vector<store::Row> rows;
+    VIGIL_RETURN_IF_ERROR(db_.Read([&](store::Transaction& t) -> Status {
+      VIGIL_ASSIGN_OR_RETURN(rows, t.Query("SELECT idx FROM log_entries WHERE idx >= ? ORDER BY "
+                                           "idx LIMIT 65536",
+                                           {AsInt(next)}));
+      return OkStatus();
+    }));
+    for (const auto& row : rows) {
+      auto idx = static_cast<std::uint64_t>(std::get<std::int64_t>(row.at(0)));
+      for (; next < std::min(idx, size); ++next) missing.push_back(next);
+      next = idx + 1;
+    }
+    if (rows.size() < 65536) {
+      for (; next < size; ++next) missing.push_back(next);
+    }
+  }
+
+  translog::TileReader reader(
+      [&dir](const std::string& path) { return dir.Read(path); }, size);
+  std::uint64_t applied = 0;
+  constexpr std::size_t kBatch = 256;
+  for (std::size_t start = 0; start < missing.size(); start += kBatch) {
+    std::size_t end = std::min(missing.size(), start + kBatch);
+    std::vector<Applied> batch;
+    std::vector<Record> batch_records;
+    batch_records.reserve(end - start);
+    for (std::size_t k = start; k < end; ++k) {
+      VIGIL_ASSIGN_OR_RETURN(Bytes raw, reader.Entry(missing[k]));
+      VIGIL_ASSIGN_OR_RETURN(Entry entry, translog::DecodeEntry(raw));
+      Applied a{missing[k], entry, nullptr, 0};
+      auto it = appliers_.find(entry.type);
+      bool has_blob = !IsZero(entry.blob_sha256);
+      if (has_blob && it != appliers_.end() && it->second.has_record) {
+        VIGIL_ASSIGN_OR_RETURN(Bytes blob, ReadCommittedBlob(blobs_, entry));
+        auto record = ParseRecordHeader(blob);
+        if (!record)
+          return MakeError(Errc::kCorrupt, "entry " + std::to_string(missing[k]) +
+                                               ": its record does not parse");
+        a.payload_offset = record->second;
+        record->first.payload.assign(blob.begin() + static_cast<std::ptrdiff_t>(record->second),
+                                     blob.end());
+        batch_records.push_back(std::move(record->first));
+        a.record = &batch_records.back();
+      } else if (has_blob && !blobs_.Exists(entry.blob_sha256)) {
+        return MakeError(Errc::kCorrupt, "entry " + std::to_string(missing[k]) + ": blob " +
+                                             HexEncode(entry.blob_sha256) + " is missing");
+      }
+      batch.push_back(a);
+    }
+    Status written = db_.Write([&](store::Transaction& t) -> Status {
+      for (const Applied& a : batch) VIGIL_RETURN_IF_ERROR(ApplyOne(t, a));
+      return OkStatus();
+    });
+    VIGIL_RETURN_IF_ERROR(written);
+    applied += batch.size();
+  }
+  return applied;
+}
+
+}  // namespace vigil::records

@@ -1,0 +1,165 @@
+#include "records/ledger.h"
+
+#include <gtest/gtest.h>
+
+#include "testing/test_instance.h"
+#include "testing/value_of.h"
+
+namespace vigil::records {
+namespace {
+
+using testing::Engine;
+using testing::TestInstance;
+using translog::EntryType;
+
+constexpr auto kSqlite = Engine::kSqlite;
+constexpr auto kPostgres = Engine::kPostgres;
+
+translog::ObjectId IdOf(std::uint8_t n) {
+  translog::ObjectId id{};
+  id[15] = n;
+  return id;
+}
+
+// A settings-like record type that the test indexes into the v1 `objects` table.
+void RegisterTestApplier(Ledger& ledger) {
+  ledger.Register(
+      EntryType::kSettings,
+      [](store::Transaction& t, const Applied& a) -> Status {
+        VIGIL_ASSIGN_OR_RETURN(std::string_view value, a.record->One("value"));
+        return t.Execute(
+            "INSERT INTO objects (id, kind, sha256, size, log_index, created_hour) VALUES (?, ?, "
+            "?, ?, ?, ?)",
+            {IdText(a.entry.object_id), std::string(value), Bytes(a.record->payload),
+             static_cast<std::int64_t>(a.payload_offset), static_cast<std::int64_t>(a.index),
+             static_cast<std::int64_t>(a.entry.hour)});
+      },
+      /*has_record=*/true);
+}
+
+Change SettingChange(std::uint8_t n, std::string value) {
+  Change c;
+  c.type = EntryType::kSettings;
+  c.id = IdOf(n);
+  c.blob = RecordBuilder("settings").Add("value", value).Finish(ToBytes("payload"));
+  return c;
+}
+
+// Rows of `objects` as "id kind payload offset index", in log order.
+std::vector<std::string> Objects(store::Database& db) {
+  std::vector<std::string> out;
+  EXPECT_TRUE(db.Read([&](store::Transaction& t) -> Status {
+    VIGIL_ASSIGN_OR_RETURN(auto rows, t.Query("SELECT id, kind, sha256, size, log_index FROM "
+                                              "objects ORDER BY log_index"));
+    for (const auto& r : rows) {
+      const Bytes& payload = std::get<Bytes>(r[2]);
+      out.push_back(std::get<std::string>(r[0]).substr(28) + " " + std::get<std::string>(r[1]) +
+                    " " + std::string(payload.begin(), payload.end()) + " " +
+                    std::to_string(std::get<std::int64_t>(r[3])) + " " +
+                    std::to_string(std::get<std::int64_t>(r[4])));
+    }
+    return OkStatus();
+  }));
+  return out;
+}
+
+std::int64_t LogEntryRows(store::Database& db) {
+  std::int64_t n = -1;
+  EXPECT_TRUE(db.Read([&](store::Transaction& t) -> Status {
+    VIGIL_ASSIGN_OR_RETURN(auto rows, t.Query("SELECT COUNT(*) FROM log_entries"));
+    n = std::get<std::int64_t>(rows.at(0).at(0));
+    return OkStatus();
+  }));
+  return n;
+}
+
+class LedgerTest : public ::testing::TestWithParam<Engine> {
+ protected:
+  LedgerTest() : instance_(GetParam()) { RegisterTestApplier(instance_.ledger()); }
+  TestInstance instance_;
+};
+
+TEST_P(LedgerTest, CommitStoresSequencesAndIndexes) {
+  Ledger& ledger = instance_.ledger();
+  auto first = ledger.Commit({SettingChange(1, "one")});
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_EQ(first->first_index, 0u);
+  auto second = ledger.Commit({SettingChange(2, "two"), SettingChange(3, "three")});
+  ASSERT_TRUE(second) << second.error().ToString();
+  EXPECT_EQ(second->first_index, 1u);
+  ASSERT_EQ(second->entries.size(), 2u);
+  EXPECT_TRUE(instance_.blobs().Exists(second->entries[1].blob_sha256));
+  EXPECT_EQ(instance_.log().size(), 3u);
+  // The payload offset is the length of the header: magic, type, value and the empty line.
+  EXPECT_EQ(Objects(instance_.db()),
+            (std::vector<std::string>{"0001 one payload 41 0", "0002 two payload 41 1",
+                                      "0003 three payload 43 2"}));
+  EXPECT_EQ(LogEntryRows(instance_.db()), 3);
+}
+
+TEST_P(LedgerTest, RefusesAnUnparsableRecordBeforeStoringAnything) {
+  Change bad = SettingChange(1, "one");
+  bad.blob = ToBytes("not a record");
+  auto result = instance_.ledger().Commit({SettingChange(2, "fine"), bad});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, Errc::kInvalidArgument);
+  EXPECT_EQ(instance_.log().size(), 0u);
+  EXPECT_TRUE(Objects(instance_.db()).empty());
+}
+
+TEST_P(LedgerTest, CatchUpAppliesWhatACrashLeftUnindexed) {
+  ASSERT_TRUE(instance_.ledger().Commit({SettingChange(1, "one")}));
+  // A crash after the log sequenced an entry and before the database committed it.
+  Bytes record = RecordBuilder("settings").Add("value", "late").Finish();
+  auto put = instance_.blobs().Put(record);
+  ASSERT_TRUE(put);
+  translog::Entry entry;
+  entry.type = EntryType::kSettings;
+  entry.object_id = IdOf(9);
+  entry.blob_sha256 = put->first;
+  entry.blob_size = put->second;
+  ASSERT_TRUE(instance_.log().Append(translog::EncodeEntry(entry)));
+  ASSERT_TRUE(instance_.ledger().Commit({SettingChange(2, "two")}));
+
+  instance_.Reopen();
+  RegisterTestApplier(instance_.ledger());
+  auto applied = instance_.ledger().CatchUp(instance_.log_dir());
+  ASSERT_TRUE(applied) << applied.error().ToString();
+  EXPECT_EQ(*applied, 1u);
+  EXPECT_EQ(Objects(instance_.db()),
+            (std::vector<std::string>{"0001 one payload 41 0", "0009 late  42 1",
+                                      "0002 two payload 41 2"}));
+  // A second catch-up finds nothing to do.
+  EXPECT_EQ(vigil::testing::ValueOf(instance_.ledger().CatchUp(instance_.log_dir())), 0u);
+}
+
+TEST_P(LedgerTest, RebuildFromTheLogAndBlobsRecreatesTheIndex) {
+  for (std::uint8_t i = 1; i <= 40; ++i)
+    ASSERT_TRUE(instance_.ledger().Commit({SettingChange(i, "v" + std::to_string(i))}));
+  auto before = Objects(instance_.db());
+  ASSERT_EQ(before.size(), 40u);
+
+  instance_.ReplaceDatabase();
+  RegisterTestApplier(instance_.ledger());
+  EXPECT_TRUE(Objects(instance_.db()).empty());
+  EXPECT_EQ(vigil::testing::ValueOf(instance_.ledger().CatchUp(instance_.log_dir())), 40u);
+  EXPECT_EQ(Objects(instance_.db()), before);
+  EXPECT_EQ(LogEntryRows(instance_.db()), 40);
+}
+
+TEST_P(LedgerTest, CatchUpReportsAMissingBlob) {
+  auto committed = instance_.ledger().Commit({SettingChange(1, "one")});
+  ASSERT_TRUE(committed);
+  ASSERT_TRUE(instance_.blobs().Remove(committed->entries[0].blob_sha256));
+  instance_.ReplaceDatabase();
+  RegisterTestApplier(instance_.ledger());
+  auto applied = instance_.ledger().CatchUp(instance_.log_dir());
+  ASSERT_FALSE(applied);
+  EXPECT_EQ(applied.error().code, Errc::kCorrupt);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, LedgerTest, ::testing::Values(kSqlite, kPostgres),
+                         [](const auto& p) { return testing::EngineName(p.param); });
+
+}  // namespace
+}  // namespace vigil::records
