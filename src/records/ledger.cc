@@ -128,8 +128,8 @@ Result<CommitResult> Ledger::Commit(std::vector<Change> changes) {
     return OkStatus();
   });
   if (!applied)
-    return MakeError(Errc::kUnavailable,
-                     "sequenced but not indexed (CatchUp will apply it): " + applied.error().detail);
+    return MakeError(Errc::kUnavailable, "sequenced but not indexed (CatchUp will apply it): " +
+                                             applied.error().detail);
   return result;
 }
 
@@ -164,8 +164,7 @@ Result<std::uint64_t> Ledger::CatchUp(const translog::LogDirectory& dir) {
     }
   }
 
-  translog::TileReader reader(
-      [&dir](const std::string& path) { return dir.Read(path); }, size);
+  translog::TileReader reader([&dir](const std::string& path) { return dir.Read(path); }, size);
   std::uint64_t applied = 0;
   constexpr std::size_t kBatch = 256;
   for (std::size_t start = 0; start < missing.size(); start += kBatch) {
@@ -183,8 +182,8 @@ Result<std::uint64_t> Ledger::CatchUp(const translog::LogDirectory& dir) {
         VIGIL_ASSIGN_OR_RETURN(Bytes blob, ReadCommittedBlob(blobs_, entry));
         auto record = ParseRecordHeader(blob);
         if (!record)
-          return MakeError(Errc::kCorrupt, "entry " + std::to_string(missing[k]) +
-                                               ": its record does not parse");
+          return MakeError(Errc::kCorrupt,
+                           "entry " + std::to_string(missing[k]) + ": its record does not parse");
         a.payload_offset = record->second;
         record->first.payload.assign(blob.begin() + static_cast<std::ptrdiff_t>(record->second),
                                      blob.end());

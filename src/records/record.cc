@@ -84,7 +84,8 @@ Result<std::pair<Record, std::size_t>> ParseRecordHeader(ByteSpan prefix,
   bool magic_seen = false;
   while (true) {
     std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) return Malformed("record header is unterminated or too long");
+    if (end == std::string_view::npos)
+      return Malformed("record header is unterminated or too long");
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
     if (!magic_seen) {

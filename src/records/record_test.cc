@@ -47,16 +47,16 @@ TEST(Record, RejectsMalformedHeaders) {
   const char* bad[] = {
       "",
       "vigil-record/v2\ntype x\n\n",
-      "vigil-record/v1\n\n",                      // no type
-      "vigil-record/v1\nid 1\ntype x\n\n",        // type not first
-      "vigil-record/v1\ntype x\ntype y\n\n",      // two types
-      "vigil-record/v1\ntype x\n",                // no empty line
-      "vigil-record/v1\ntype x\nkey\n\n",         // no value
-      "vigil-record/v1\ntype x\nKey v\n\n",       // upper-case key
-      "vigil-record/v1\ntype x\nkey  v\n\n",      // leading space in the value
-      "vigil-record/v1\ntype x\nkey v \n\n",      // trailing space
-      "vigil-record/v1\ntype x\nkey v\tw\n\n",    // control character
-      "vigil-record/v1\r\ntype x\n\n",            // CR
+      "vigil-record/v1\n\n",                        // no type
+      "vigil-record/v1\nid 1\ntype x\n\n",          // type not first
+      "vigil-record/v1\ntype x\ntype y\n\n",        // two types
+      "vigil-record/v1\ntype x\n",                  // no empty line
+      "vigil-record/v1\ntype x\nkey\n\n",           // no value
+      "vigil-record/v1\ntype x\nKey v\n\n",         // upper-case key
+      "vigil-record/v1\ntype x\nkey  v\n\n",        // leading space in the value
+      "vigil-record/v1\ntype x\nkey v \n\n",        // trailing space
+      "vigil-record/v1\ntype x\nkey v\tw\n\n",      // control character
+      "vigil-record/v1\r\ntype x\n\n",              // CR
       "vigil-record/v1\ntype x\nkey \xc3\xa9\n\n",  // non-ASCII
   };
   for (const char* text : bad) {

@@ -19,8 +19,8 @@ translog::SignerKey Key() {
 }  // namespace
 
 Result<std::unique_ptr<store::Database>> OpenTestDatabase(Engine engine,
-                                                         const std::filesystem::path& dir,
-                                                         const std::string& suffix) {
+                                                          const std::filesystem::path& dir,
+                                                          const std::string& suffix) {
   if (engine == Engine::kSqlite) return store::OpenSqlite(dir / ("vigil" + suffix + ".db"));
   std::string name = "t_" + dir.filename().string() + suffix;
   for (char& c : name) {

@@ -26,8 +26,8 @@ inline std::string EngineName(Engine engine) {
 // Opens the test database of `engine` for the directory `dir` (a PostgreSQL database named
 // after the directory, created on first use).
 Result<std::unique_ptr<store::Database>> OpenTestDatabase(Engine engine,
-                                                         const std::filesystem::path& dir,
-                                                         const std::string& suffix = "");
+                                                          const std::filesystem::path& dir,
+                                                          const std::string& suffix = "");
 
 class TestInstance {
  public:
