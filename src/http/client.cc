@@ -12,7 +12,18 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 
+std::string GetResult::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers)
+    if (beast::iequals(k, name)) return v;
+  return "";
+}
+
 Result<GetResult> Get(std::string_view url, const ClientOptions& options) {
+  return Send(ClientRequest{"GET", std::string(url), "", {}}, options);
+}
+
+Result<GetResult> Send(const ClientRequest& request, const ClientOptions& options) {
+  std::string_view url = request.url;
   constexpr std::string_view kScheme = "http://";
   if (!url.starts_with(kScheme))
     return MakeError(Errc::kInvalidArgument, "only http:// URLs are supported");
@@ -42,12 +53,20 @@ Result<GetResult> Get(std::string_view url, const ClientOptions& options) {
     return MakeError(Errc::kUnavailable,
                      "cannot connect to " + std::string(authority) + ": " + ec.message());
 
-  bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
+  bhttp::request<bhttp::string_body> req;
+  req.method_string(request.method);
+  req.target(target);
+  req.version(11);
   req.set(bhttp::field::host, std::string(authority));
   req.set(bhttp::field::user_agent, "vigil");
+  for (const auto& [k, v] : request.headers) req.set(k, v);
+  req.body() = request.body;
+  if (!request.body.empty() || request.method == "POST" || request.method == "PATCH")
+    req.prepare_payload();
   stream.expires_after(options.timeout);
   bhttp::write(stream, req, ec);
-  if (ec) return MakeError(Errc::kUnavailable, "sending the request: " + ec.message());
+  // A server may answer before reading the whole body (413) and close: read its answer anyway.
+  beast::error_code write_error = ec;
 
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
@@ -56,12 +75,16 @@ Result<GetResult> Get(std::string_view url, const ClientOptions& options) {
   bhttp::read(stream, buffer, parser, ec);
   if (ec == bhttp::error::body_limit)
     return MakeError(Errc::kResourceExhausted, "response body over the limit");
+  if (ec && write_error)
+    return MakeError(Errc::kUnavailable, "sending the request: " + write_error.message());
   if (ec) return MakeError(Errc::kUnavailable, "reading the response: " + ec.message());
   GetResult result;
   result.status = parser.get().result_int();
   if (auto it = parser.get().find(bhttp::field::content_type); it != parser.get().end())
     result.content_type = std::string(it->value());
   result.body = std::move(parser.get().body());
+  for (const auto& field : parser.get())
+    result.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   beast::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   return result;

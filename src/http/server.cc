@@ -70,6 +70,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   friend class RequestContext;
   asio::awaitable<Response> Dispatch(RequestContext& ctx);
   asio::awaitable<bool> Write(RequestContext& ctx, Response response, bool keep_alive);
+  asio::awaitable<bool> WriteStream(const bhttp::response_header<>& header, Response& response,
+                                    bool head);
 
   Server& server_;
   beast::tcp_stream stream_;
@@ -185,6 +187,7 @@ asio::awaitable<bool> Connection::Write(RequestContext& ctx, Response response, 
   ApplySecurityHeaders(res.base());
   res.keep_alive(keep_alive);
   bool head = parser_ && parser_->get().method() == Verb::head;
+  if (response.stream) co_return co_await WriteStream(res.base(), response, head);
   res.body() = std::move(response.body);
   res.prepare_payload();
   if (head) {
@@ -203,12 +206,47 @@ asio::awaitable<bool> Connection::Write(RequestContext& ctx, Response response, 
   co_return !ec;
 }
 
+asio::awaitable<bool> Connection::WriteStream(const bhttp::response_header<>& header,
+                                               Response& response, bool head) {
+  bhttp::response<bhttp::buffer_body> res{header};
+  res.content_length(response.stream_size);
+  res.body().data = nullptr;
+  res.body().more = !head;
+  bhttp::response_serializer<bhttp::buffer_body> serializer(res);
+  stream_.expires_after(server_.options_.write_timeout);
+  auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, kTuple);
+  if (ec || head) co_return !ec;
+  Bytes buffer(64 * 1024);
+  std::uint64_t remaining = response.stream_size;
+  while (remaining > 0) {
+    MutableByteSpan want(buffer.data(), std::min<std::uint64_t>(buffer.size(), remaining));
+    auto got = response.stream->Read(want);
+    // A source that fails or ends early cannot be reported any more: the status line is
+    // sent. Closing the connection short of Content-Length tells the client.
+    if (!got || *got == 0) co_return false;
+    remaining -= *got;
+    res.body().data = buffer.data();
+    res.body().size = *got;
+    res.body().more = remaining > 0;
+    stream_.expires_after(server_.options_.write_timeout);
+    std::tie(ec, std::ignore) = co_await bhttp::async_write(stream_, serializer, kTuple);
+    if (ec == bhttp::error::need_buffer) ec = {};
+    if (ec) co_return false;
+  }
+  res.body().data = nullptr;
+  res.body().more = false;
+  std::tie(ec, std::ignore) = co_await bhttp::async_write(stream_, serializer, kTuple);
+  co_return !ec;
+}
+
 asio::awaitable<void> Connection::Run() {
   const ServerOptions& opts = server_.options_;
   while (!server_.draining_) {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(opts.header_limit));
-    parser_->body_limit(opts.default_body_limit);
+    // No body limit while reading the header: Beast would refuse a large Content-Length there
+    // as a malformed request. Dispatch sets the route's limit and answers 413 itself.
+    parser_->body_limit(boost::none);
     idle_ = true;
     stream_.expires_after(opts.header_timeout);
     auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, *parser_, kTuple);

@@ -24,6 +24,7 @@
 #include "base/bytes.h"
 #include "base/clock.h"
 #include "base/error.h"
+#include "base/io.h"
 #include "http/router.h"
 
 namespace vigil::http {
@@ -59,6 +60,10 @@ struct Response {
   std::string body;
   Fields headers;  // extra headers; Cache-Control set here replaces the no-store default
   std::optional<ApiError> error;  // rendered as the JSON error document
+  // A body streamed from a source instead of `body` (large files): exactly `stream_size`
+  // bytes are read from it, in constant memory.
+  std::shared_ptr<Source> stream;
+  std::uint64_t stream_size = 0;
 
   static Response Json(std::string body, HttpStatus status = HttpStatus::ok);
   static Response Error(HttpStatus status, std::string code, std::string message);

@@ -66,6 +66,11 @@ const std::map<std::string, Setter, std::less<>>& Setters() {
        [](std::string_view v, Config& c, const auto&) -> std::string {
          return ParseUnsigned<std::size_t>(v, c.threads, 0, 256) ? "" : "expected 0..256";
        }},
+      {"blocking_threads",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         return ParseUnsigned<std::size_t>(v, c.blocking_threads, 1, 1024) ? ""
+                                                                           : "expected 1..1024";
+       }},
       {"max_body_bytes",
        [](std::string_view v, Config& c, const auto&) -> std::string {
          return ParseUnsigned<std::uint64_t>(v, c.max_body_bytes, 1024, 1ull << 30)
@@ -184,6 +189,8 @@ std::string FormatConfig(const Config& c) {
   out += "# Origin line of the transparency log's checkpoints; never change it once published.\n";
   out += "log_origin = " + c.log_origin + "\n";
   out += "threads = " + std::to_string(c.threads) + "\n";
+  out += "# Requests that may wait on the disk or the database at once (they share commits).\n";
+  out += "blocking_threads = " + std::to_string(c.blocking_threads) + "\n";
   out += "max_body_bytes = " + std::to_string(c.max_body_bytes) + "\n";
   out += "max_upload_bytes = " + std::to_string(c.max_upload_bytes) + "\n";
   out += "upload_expiry_hours = " + std::to_string(c.upload_expiry.count()) + "\n";

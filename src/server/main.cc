@@ -3,11 +3,16 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "api/log_routes.h"
+#include "api/report_routes.h"
+#include "base/random.h"
+#include "records/ledger.h"
+#include "reports/reports.h"
 #include "http/server.h"
 #include "server/config.h"
 #include "store/blob_store.h"
@@ -48,6 +53,7 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   auto key = translog::ParseSignerKey(*key_text);
   SecureZero(key_text->data(), key_text->size());
   if (!key) return Fail("keys/log.key is not a log signer key");
+  const translog::VerifierKey log_key = key->verifier_key();
 
   Result<std::unique_ptr<store::Database>> database =
       config.database == "sqlite" ? store::OpenSqlite(config.data_dir / "vigil.db")
@@ -63,6 +69,21 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   if (!appender) return Fail("cannot open the log: " + appender.error().ToString());
   auto log_dir = translog::LogDirectory::Open(log_options.dir);
   if (!log_dir) return Fail(log_dir.error().ToString());
+
+  // The index catches up with the log: entries a crash left sequenced but unindexed are
+  // applied now, before anything is served (decision 0004).
+  SystemClock clock;
+  SystemRandom random;
+  records::Ledger ledger(**blobs, **appender, **database, clock);
+  reports::Reports reports(ledger, **database, random);
+  auto caught_up = ledger.CatchUp(*log_dir);
+  if (!caught_up) return Fail("cannot index the log: " + caught_up.error().ToString());
+  if (*caught_up > 0)
+    std::fprintf(stderr, "vigild: indexed %llu log entries left by an interrupted run\n",
+                 static_cast<unsigned long long>(*caught_up));
+  // Blocking work (fsyncs, database commits) runs here, off the I/O threads, so that many
+  // requests wait on one group commit together.
+  boost::asio::thread_pool blocking(config.blocking_threads);
 
   // Signals are taken by this thread alone (sigwait below): block them before any thread starts.
   sigset_t signals;
@@ -81,6 +102,14 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   options.body_timeout = config.body_timeout;
   http::Server server(options);
   api::AddLogRoutes(server, *log_dir, {config.log_entries_public});
+  api::ReportRouteDeps report_deps;
+  report_deps.reports = &reports;
+  report_deps.blobs = blobs->get();
+  report_deps.log = &*log_dir;
+  report_deps.log_key = log_key;
+  report_deps.pool = &blocking;
+  report_deps.max_message_bytes = config.max_body_bytes;
+  api::AddReportRoutes(server, std::move(report_deps));
   translog::Appender* log = appender->get();
   store::Database* db = database->get();
   auto healthz = [log, db](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
@@ -119,6 +148,7 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   std::fprintf(stderr, "vigild: %s received, draining\n",
                signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   server.Shutdown();
+  blocking.join();
   appender->reset();  // finishes queued appends and publishes a last checkpoint
   return 0;
 }

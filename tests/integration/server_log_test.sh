@@ -39,7 +39,12 @@ get() {
 
 "$vigil" init inst --origin it.example/log --listen 127.0.0.1:0 > init.txt || { echo "init failed"; exit 1; }
 key=$(sed -n 's/^Log verifier key: //p' init.txt)
-for i in $(seq 1 300); do echo "entry $i" > "e$i"; done
+# Entries of the instance's format (docs/formats/entries.md): vigild indexes them at start-up.
+# Type 8 (a staff login) carries no blob; the object id makes each one distinct.
+for i in $(seq 1 300); do
+  { printf '\x01\x08'; head -c 14 /dev/zero
+    printf "\\x$(printf %02x $((i / 256)))\\x$(printf %02x $((i % 256)))"; head -c 60 /dev/zero; } > "e$i"
+done
 "$vigil" log append inst/log --key inst/keys/log.key $(seq -f 'e%g' 1 300) > /dev/null || fail "append"
 
 start

@@ -1,0 +1,50 @@
+#include "api/responses.h"
+
+#include <cstdio>
+
+namespace vigil::api {
+
+using http::HttpStatus;
+using http::Response;
+
+Response ErrorResponse(const Error& error, std::string_view request_id) {
+  switch (error.code) {
+    case Errc::kInvalidArgument:
+      return Response::Error(HttpStatus::bad_request, "invalid_request",
+                             "The request is not valid.");
+    case Errc::kMalformed:
+      return Response::Error(HttpStatus::bad_request, "invalid_ciphertext",
+                             "The ciphertext is not an age file of the expected form.");
+    case Errc::kNotFound:
+      return Response::Error(HttpStatus::not_found, "not_found", "No such resource.");
+    case Errc::kAlreadyExists:
+      return Response::Error(HttpStatus::conflict, "conflict", "The resource already exists.");
+    case Errc::kUnauthenticated:
+      return Response::Error(HttpStatus::unauthorized, "unauthenticated",
+                             "Sign in to use this resource.");
+    case Errc::kPermissionDenied:
+      return Response::Error(HttpStatus::forbidden, "forbidden", "Your role does not allow this.");
+    case Errc::kResourceExhausted: {
+      Response r = Response::Error(HttpStatus::service_unavailable, "storage_full",
+                                   "The server is out of storage space; try again later.");
+      r.headers.set("Retry-After", "60");
+      return r;
+    }
+    case Errc::kUnavailable: {
+      Response r = Response::Error(HttpStatus::service_unavailable, "unavailable",
+                                   "The service is unavailable; try again shortly.");
+      r.headers.set("Retry-After", "5");
+      return r;
+    }
+    default:
+      break;
+  }
+  // Unexpected: the detail is for operators, with the request id to find it.
+  std::fprintf(stderr, "{\"request_id\":\"%.*s\",\"error\":\"%s\"}\n",
+               static_cast<int>(request_id.size()), request_id.data(),
+               std::string(ErrcName(error.code)).c_str());
+  return Response::Error(HttpStatus::internal_server_error, "internal",
+                         "The server failed; the request id identifies it in the server log.");
+}
+
+}  // namespace vigil::api

@@ -1,0 +1,30 @@
+// The one table from Error to HTTP status and stable error code (docs/api/openapi.yaml,
+// "Errors"), and running blocking domain calls off the I/O threads.
+#pragma once
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <string_view>
+
+#include "base/error.h"
+#include "http/server.h"
+
+namespace vigil::api {
+
+// The response for a domain error. Messages are fixed texts; `detail` goes to the server log
+// only (with the request id).
+http::Response ErrorResponse(const Error& error, std::string_view request_id);
+
+// Runs `work` (a blocking call into the database, the log or the blob store, returning a
+// Response) on `pool`, so that I/O threads keep serving while it waits for a disk. Group commit
+// needs this: concurrent requests must be waiting together to share an fsync.
+template <typename Work>
+boost::asio::awaitable<http::Response> Offload(boost::asio::thread_pool& pool, Work work) {
+  auto task = [work = std::move(work)]() mutable -> boost::asio::awaitable<http::Response> {
+    co_return work();
+  };
+  co_return co_await boost::asio::co_spawn(pool, std::move(task), boost::asio::use_awaitable);
+}
+
+}  // namespace vigil::api
