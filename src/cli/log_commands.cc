@@ -1,4 +1,5 @@
 // `vigil log …`: the transparency log from the command line (docs/formats/log.md).
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -7,12 +8,16 @@
 #include <vector>
 
 #include "base/base64.h"
+#include "base/hex.h"
 #include "cli/commands.h"
 #include "cli/files.h"
+#include "crypto/sha256.h"
 #include "http/client.h"
+#include "store/blob_store.h"
 #include "translog/appender.h"
 #include "translog/audit.h"
 #include "translog/cosignature.h"
+#include "translog/entry.h"
 #include "translog/receipt.h"
 #include "translog/signed_note.h"
 #include "translog/witness.h"
@@ -124,8 +129,33 @@ Status LogAppend(const AppendFlags& flags) {
 }
 
 struct VerifyFlags {
-  std::string location, key, since;
+  std::string location, key, since, blobs;
 };
+
+// Checks an entry's blob, when it has one, against the blob store: present, and the same
+// SHA-256 and size (the stored ciphertext is what the log committed to).
+Status CheckEntryBlob(const store::BlobStore& blobs, ByteSpan raw) {
+  VIGIL_ASSIGN_OR_RETURN(translog::Entry entry, translog::DecodeEntry(raw));
+  if (std::all_of(entry.blob_sha256.begin(), entry.blob_sha256.end(),
+                  [](std::uint8_t b) { return b == 0; }))
+    return OkStatus();
+  auto source = blobs.Open(entry.blob_sha256);
+  if (!source)
+    return MakeError(Errc::kCorrupt, "its blob " + HexEncode(entry.blob_sha256) + " is missing");
+  crypto::Sha256Hasher hasher;
+  Bytes buffer(1 << 16);
+  std::uint64_t size = 0;
+  while (true) {
+    VIGIL_ASSIGN_OR_RETURN(std::size_t n, (*source)->Read(buffer));
+    if (n == 0) break;
+    hasher.Update(ByteSpan(buffer.data(), n));
+    size += n;
+  }
+  if (hasher.Finish() != entry.blob_sha256 || size != entry.blob_size)
+    return MakeError(Errc::kCorrupt,
+                     "its blob " + HexEncode(entry.blob_sha256) + " does not match the entry");
+  return OkStatus();
+}
 
 Status LogVerify(const VerifyFlags& flags) {
   VIGIL_ASSIGN_OR_RETURN(translog::Fetch fetch, OpenLocation(flags.location));
@@ -134,6 +164,15 @@ Status LogVerify(const VerifyFlags& flags) {
   if (!flags.since.empty()) {
     VIGIL_ASSIGN_OR_RETURN(std::string since, ReadSmallFile(flags.since));
     options.since = std::move(since);
+  }
+  std::unique_ptr<store::BlobStore> blobs;
+  if (!flags.blobs.empty()) {
+    if (!std::filesystem::is_directory(flags.blobs))
+      return MakeError(Errc::kNotFound, "no blob store at " + flags.blobs);
+    VIGIL_ASSIGN_OR_RETURN(blobs, store::BlobStore::Open(flags.blobs, {0}));
+    options.check_entry = [&blobs](std::uint64_t, ByteSpan entry) {
+      return CheckEntryBlob(*blobs, entry);
+    };
   }
   VIGIL_ASSIGN_OR_RETURN(translog::AuditReport report, translog::AuditLog(fetch, options));
   std::printf("OK: %s, %llu entries, %llu tiles checked, root %s\n",
@@ -245,6 +284,8 @@ void RegisterLogCommands(CLI::App& app, Action& action) {
       ->required();
   verify->add_option("--since", verify_flags->since,
                      "An older checkpoint file the log must extend");
+  verify->add_option("--blobs", verify_flags->blobs,
+                     "A blob store (DATADIR/blobs): check every entry's blob against it");
   verify->callback(
       [&action, verify_flags] { action = [verify_flags] { return LogVerify(*verify_flags); }; });
 

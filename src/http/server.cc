@@ -207,7 +207,7 @@ asio::awaitable<bool> Connection::Write(RequestContext& ctx, Response response, 
 }
 
 asio::awaitable<bool> Connection::WriteStream(const bhttp::response_header<>& header,
-                                               Response& response, bool head) {
+                                              Response& response, bool head) {
   bhttp::response<bhttp::buffer_body> res{header};
   res.content_length(response.stream_size);
   res.body().data = nullptr;
@@ -339,6 +339,13 @@ asio::awaitable<void> Server::Accept() {
       continue;
     }
     ++open_connections_;
+    // The connection's coroutine runs on its socket's strand, the one CloseIfIdle posts to:
+    // two strands would let a close race a read.
+    auto strand = socket.get_executor();
+    // Responses go out as a header and then body writes: without TCP_NODELAY, Nagle's
+    // algorithm and the client's delayed ACK would hold each response back by tens of ms.
+    beast::error_code nodelay_error;
+    socket.set_option(tcp::no_delay(true), nodelay_error);
     auto connection = std::make_shared<Connection>(*this, std::move(socket));
     Register(connection);
     auto run = [connection]() -> asio::awaitable<void> { co_await connection->Run(); };
@@ -347,7 +354,7 @@ asio::awaitable<void> Server::Accept() {
       if (e) std::fprintf(stderr, "{\"error\":\"connection ended by an exception\"}\n");
       --open_connections_;
     };
-    asio::co_spawn(asio::make_strand(ioc_), run, std::move(done));
+    asio::co_spawn(strand, run, std::move(done));
   }
 }
 
