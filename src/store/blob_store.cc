@@ -62,7 +62,9 @@ Result<std::unique_ptr<BlobStore>> BlobStore::Open(const std::filesystem::path& 
   // Temporaries left by a crash hold nothing acknowledged: clear them.
   for (const auto& e : std::filesystem::directory_iterator(root / "tmp", ec))
     std::filesystem::remove(e.path(), ec);
-  return std::unique_ptr<BlobStore>(new BlobStore(std::filesystem::absolute(root), options));
+  VIGIL_ASSIGN_OR_RETURN(auto sync, GroupSync::Open(root));
+  return std::unique_ptr<BlobStore>(
+      new BlobStore(std::filesystem::absolute(root), options, std::move(sync)));
 }
 
 std::filesystem::path BlobStore::PathOf(const Digest& digest) const {
@@ -119,6 +121,9 @@ Status BlobWriter::Write(ByteSpan data) {
   return OkStatus();
 }
 
+// Blobs up to this size are made durable by the shared syncfs.
+constexpr std::uint64_t kGroupSyncMaxBytes = 4 << 20;
+
 Result<std::pair<Digest, std::uint64_t>> BlobWriter::Commit() {
   if (done_) return MakeError(Errc::kFailedPrecondition, "blob already committed");
   done_ = true;
@@ -128,12 +133,21 @@ Result<std::pair<Digest, std::uint64_t>> BlobWriter::Commit() {
     ::unlink(temp_.c_str());
     return e;
   };
-  if (::fdatasync(fd_) != 0) {
-    Error e = IoError("fdatasync", temp_);
+  // Small blobs (reports, replies, records) share one syncfs with concurrent writers, twice:
+  // the data before the rename, the name after it. A large one (an upload) syncs its own file,
+  // so that small writers never wait behind gigabytes.
+  const bool grouped = size_ <= kGroupSyncMaxBytes;
+  if (grouped) {
     ::close(fd_);
-    return fail(e);
+    if (auto synced = store_.sync_->Sync(); !synced) return fail(synced.error());
+  } else {
+    if (::fdatasync(fd_) != 0) {
+      Error e = IoError("fdatasync", temp_);
+      ::close(fd_);
+      return fail(e);
+    }
+    ::close(fd_);
   }
-  ::close(fd_);
   std::error_code ec;
   bool new_dir = !std::filesystem::exists(final_path.parent_path(), ec);
   std::filesystem::create_directories(final_path.parent_path(), ec);
@@ -142,8 +156,12 @@ Result<std::pair<Digest, std::uint64_t>> BlobWriter::Commit() {
         MakeError(Errc::kIo, "mkdir " + final_path.parent_path().string() + ": " + ec.message()));
   if (::rename(temp_.c_str(), final_path.c_str()) != 0) return fail(IoError("rename", final_path));
   // The name is durable once its directory is (and a new directory once its parent is).
-  VIGIL_RETURN_IF_ERROR(SyncDirectory(final_path.parent_path()));
-  if (new_dir) VIGIL_RETURN_IF_ERROR(SyncDirectory(store_.root_));
+  if (grouped) {
+    VIGIL_RETURN_IF_ERROR(store_.sync_->Sync());
+  } else {
+    VIGIL_RETURN_IF_ERROR(SyncDirectory(final_path.parent_path()));
+    if (new_dir) VIGIL_RETURN_IF_ERROR(SyncDirectory(store_.root_));
+  }
   return std::make_pair(digest, size_);
 }
 

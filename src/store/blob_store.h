@@ -13,6 +13,7 @@
 #include "base/error.h"
 #include "base/io.h"
 #include "crypto/sha256.h"
+#include "store/group_sync.h"
 
 namespace vigil::store {
 
@@ -72,10 +73,11 @@ class BlobStore {
 
  private:
   friend class BlobWriter;
-  BlobStore(std::filesystem::path root, BlobStoreOptions options)
-      : root_(std::move(root)), options_(options) {}
+  BlobStore(std::filesystem::path root, BlobStoreOptions options, std::unique_ptr<GroupSync> sync)
+      : root_(std::move(root)), options_(options), sync_(std::move(sync)) {}
   std::filesystem::path root_;
   BlobStoreOptions options_;
+  std::unique_ptr<GroupSync> sync_;
 };
 
 }  // namespace vigil::store

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "base/hex.h"
 #include "testing/test_paths.h"
 
@@ -85,6 +88,50 @@ TEST_F(BlobStoreTest, RefusesWritesBelowTheDiskReserve) {
   ASSERT_FALSE(writer);
   EXPECT_EQ(writer.error().code, Errc::kResourceExhausted);
   EXPECT_EQ(store->Put(AsBytes("x")).error().code, Errc::kResourceExhausted);
+}
+
+}  // namespace
+}  // namespace vigil::store
+
+namespace vigil::store {
+namespace {
+
+TEST(GroupSync, ConcurrentCallersAllReturnDurable) {
+  vigil::testing::TempDir dir;
+  auto sync = GroupSync::Open(dir.path());
+  ASSERT_TRUE(sync);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 16; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i)
+        if ((*sync)->Sync()) ok++;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 320);
+  EXPECT_EQ(GroupSync::Open(dir.path() / "absent").error().code, Errc::kIo);
+}
+
+TEST(BlobStore, SmallAndLargeBlobsAreReadBackAfterReopening) {
+  vigil::testing::TempDir dir;
+  Bytes small(1000, 7), large((5 << 20) + 3, 9);
+  Digest a{}, b{};
+  {
+    auto store = BlobStore::Open(dir.path(), {0});
+    ASSERT_TRUE(store);
+    a = (*store)->Put(small)->first;
+    b = (*store)->Put(large)->first;
+  }
+  auto store = BlobStore::Open(dir.path(), {0});
+  ASSERT_TRUE(store);
+  for (auto [digest, bytes] : {std::pair{a, &small}, std::pair{b, &large}}) {
+    auto source = (*store)->Open(digest);
+    ASSERT_TRUE(source);
+    Bytes back(bytes->size() + 1);
+    EXPECT_EQ(*ReadFull(**source, back), bytes->size());
+    back.pop_back();
+    EXPECT_EQ(back, *bytes);
+  }
 }
 
 }  // namespace
