@@ -20,6 +20,9 @@ void RegisterLogCommands(CLI::App& app, Action& action);
 // init: a new instance's data directory.
 void RegisterInitCommand(CLI::App& app, Action& action);
 
+// vigil rebuild
+void RegisterRebuildCommand(CLI::App& app, Action& action);
+
 // A one-line message for an error, worded for the person at the terminal.
 std::string DescribeError(const Error& error);
 

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   vigil::cli::RegisterAgeCommands(app, action);
   vigil::cli::RegisterLogCommands(app, action);
   vigil::cli::RegisterInitCommand(app, action);
+  vigil::cli::RegisterRebuildCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
