@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -190,6 +193,35 @@ TEST_P(ReportApiTest, AcknowledgedReportsSurviveSigkill) {
     EXPECT_EQ(server_.Send("POST", "/v1/lookups", R"({"lookup_id":")" + lookup + R"("})").status,
               200u);
   EXPECT_EQ(server_.Stop(), 0);
+}
+
+// Plaintext canary (JSON path): the text a reporter typed, and a plaintext body the server
+// refused, appear in no file of the data directory (database, WAL, blobs, log, temporaries).
+TEST_P(ReportApiTest, PlaintextCanariesAppearNowhereInTheDataDirectory) {
+  const std::string typed = "CANARY-typed-7f3a9c21-by-the-reporter";
+  const std::string refused = "CANARY-refused-0b6d44e8-sent-in-the-clear";
+  ASSERT_EQ(
+      server_
+          .Send("POST", "/v1/reports", ReportBody(HexEncode(Bytes(32, 0x51)), "report: " + typed))
+          .status,
+      201u);
+  std::string clear =
+      json::serialize(json::object{{"lookup_id", HexEncode(Bytes(32, 0x52))},
+                                   {"reporter_recipient", reporter_.ToRecipient().ToString()},
+                                   {"ciphertext", Base64Encode(ToBytes(refused))}});
+  ASSERT_EQ(server_.Send("POST", "/v1/reports", clear).status, 400u);
+  ASSERT_EQ(server_.Stop(), 0);  // flushes everything the server would write
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(server_.data_dir())) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find(typed), std::string::npos) << entry.path();
+    EXPECT_EQ(bytes.find(refused), std::string::npos) << entry.path();
+  }
+  EXPECT_GT(files, 5u);
+  EXPECT_EQ(server_.server_log().find("CANARY"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ReportApiTest, ::testing::Values("sqlite", "postgres"),
