@@ -254,35 +254,28 @@ void AddReportRoutes(http::Server& server, ReportRouteDeps deps) {
                  co_return co_await Offload(*d->pool, std::move(work));
                });
 
+  // The two downloads differ only in how the ciphertext is found.
+  using Locate =
+      Result<reports::Location> (reports::Reports::*)(std::string_view, std::string_view) const;
+  auto download = [d, who](Locate locate, const char* param) {
+    return [d, who, locate, param](RequestContext& ctx) -> asio::awaitable<Response> {
+      std::string report_id(ctx.Param("id"));
+      std::string object_id(ctx.Param(param));
+      std::string rid = ctx.request_id();
+      auto asker = who(ctx, report_id);
+      if (!asker) co_return ErrorResponse(asker.error(), rid);
+      auto work = [d, locate, report_id, object_id, rid]() {
+        auto where = (d->reports->*locate)(report_id, object_id);
+        if (!where) return ErrorResponse(where.error(), rid);
+        return CiphertextResponse(*d->blobs, *where, rid);
+      };
+      co_return co_await Offload(*d->pool, std::move(work));
+    };
+  };
   server.Route(http::Verb::get, "/v1/reports/{id}/messages/{message}",
-               [d, who](RequestContext& ctx) -> asio::awaitable<Response> {
-                 std::string report_id(ctx.Param("id"));
-                 std::string message_id(ctx.Param("message"));
-                 std::string rid = ctx.request_id();
-                 auto asker = who(ctx, report_id);
-                 if (!asker) co_return ErrorResponse(asker.error(), rid);
-                 auto work = [d, report_id, message_id, rid]() {
-                   auto where = d->reports->LocateMessage(report_id, message_id);
-                   if (!where) return ErrorResponse(where.error(), rid);
-                   return CiphertextResponse(*d->blobs, *where, rid);
-                 };
-                 co_return co_await Offload(*d->pool, std::move(work));
-               });
-
+               download(&reports::Reports::LocateMessage, "message"));
   server.Route(http::Verb::get, "/v1/reports/{id}/attachments/{attachment}",
-               [d, who](RequestContext& ctx) -> asio::awaitable<Response> {
-                 std::string report_id(ctx.Param("id"));
-                 std::string attachment_id(ctx.Param("attachment"));
-                 std::string rid = ctx.request_id();
-                 auto asker = who(ctx, report_id);
-                 if (!asker) co_return ErrorResponse(asker.error(), rid);
-                 auto work = [d, report_id, attachment_id, rid]() {
-                   auto where = d->reports->LocateAttachment(report_id, attachment_id);
-                   if (!where) return ErrorResponse(where.error(), rid);
-                   return CiphertextResponse(*d->blobs, *where, rid);
-                 };
-                 co_return co_await Offload(*d->pool, std::move(work));
-               });
+               download(&reports::Reports::LocateAttachment, "attachment"));
 
   server.Route(http::Verb::get, "/v1/reports/{id}/messages/{message}/receipt",
                [d, who](RequestContext& ctx) -> asio::awaitable<Response> {

@@ -5,13 +5,12 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "base/clock.h"
 #include "base/random.h"
 #include "base/secret.h"
 #include "cli/commands.h"
+#include "cli/files.h"
 #include "records/ledger.h"
 #include "reports/reports.h"
 #include "server/config.h"
@@ -26,22 +25,15 @@ struct RebuildFlags {
   std::string data_dir;
 };
 
-Result<std::string> ReadText(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(Errc::kNotFound, "cannot read " + path.string());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 Status Rebuild(const RebuildFlags& flags) {
   std::filesystem::path dir = flags.data_dir;
   std::filesystem::path config_path = dir / "vigil.conf";
-  VIGIL_ASSIGN_OR_RETURN(std::string text, ReadText(config_path));
+  VIGIL_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(config_path.string()));
   server::Config config;
   auto errors = server::ParseConfig(config_path.string(), text, {}, dir, config);
   if (!errors.lines.empty()) return MakeError(Errc::kInvalidArgument, errors.lines.front());
-  VIGIL_ASSIGN_OR_RETURN(std::string key_text, ReadText(config.data_dir / "keys" / "log.key"));
+  VIGIL_ASSIGN_OR_RETURN(std::string key_text,
+                         ReadSmallFile((config.data_dir / "keys" / "log.key").string()));
   while (!key_text.empty() && key_text.back() == '\n') key_text.pop_back();
   auto key = translog::ParseSignerKey(key_text);
   SecureZero(key_text.data(), key_text.size());
