@@ -1,5 +1,7 @@
 #include "records/ledger.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
 #include "base/hex.h"
@@ -41,6 +43,14 @@ Result<Bytes> ReadCommittedBlob(const store::BlobStore& blobs, const Entry& entr
 }  // namespace
 
 std::string IdText(const translog::ObjectId& id) { return HexEncode(id); }
+
+Result<bool> SameFileSystem(const std::filesystem::path& a, const std::filesystem::path& b) {
+  struct stat sa {
+  }, sb{};
+  if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0)
+    return MakeError(Errc::kIo, "stat " + a.string() + " or " + b.string() + " failed");
+  return sa.st_dev == sb.st_dev;
+}
 
 Result<translog::ObjectId> ParseId(std::string_view text) {
   translog::ObjectId id{};
@@ -110,7 +120,10 @@ Result<CommitResult> Ledger::Commit(std::vector<Change> changes) {
       entry.blob_sha256 = change.stored->first;
       entry.blob_size = change.stored->second;
     } else if (!change.blob.empty()) {
-      VIGIL_ASSIGN_OR_RETURN(auto put, blobs_.Put(change.blob));
+      // Acknowledged means durable (decision 0004). Unsynced only when the log's syncfs, which
+      // runs after this rename and before the entry is sequenced, covers the blob too.
+      VIGIL_ASSIGN_OR_RETURN(
+          auto put, log_syncs_blobs_ ? blobs_.PutUnsynced(change.blob) : blobs_.Put(change.blob));
       entry.blob_sha256 = put.first;
       entry.blob_size = put.second;
     }

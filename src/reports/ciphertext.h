@@ -1,6 +1,6 @@
 // What the server can check of a ciphertext it cannot read: that it is a well-formed age file
 // addressed to the expected number of X25519 recipients, with a payload of a possible length.
-// Security: T5 (the server refuses to store anything that is not age, so plaintext sent by a
+// Security: T9 (the server refuses to store anything that is not age, so plaintext sent by a
 // broken or hostile client is never kept).
 #pragma once
 

@@ -11,9 +11,9 @@
 #include "api/log_routes.h"
 #include "api/report_routes.h"
 #include "base/random.h"
+#include "http/server.h"
 #include "records/ledger.h"
 #include "reports/reports.h"
-#include "http/server.h"
 #include "server/config.h"
 #include "store/blob_store.h"
 #include "store/postgres_database.h"
@@ -76,6 +76,9 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   SystemRandom random;
   records::Ledger ledger(**blobs, **appender, **database, clock);
   reports::Reports reports(ledger, **database, random);
+  if (auto same = records::SameFileSystem(config.data_dir / "blobs", log_options.dir);
+      same && *same)
+    ledger.LetTheLogSyncBlobs();
   auto caught_up = ledger.CatchUp(*log_dir);
   if (!caught_up) return Fail("cannot index the log: " + caught_up.error().ToString());
   if (*caught_up > 0)

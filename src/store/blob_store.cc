@@ -1,6 +1,7 @@
 #include "store/blob_store.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -124,7 +125,11 @@ Status BlobWriter::Write(ByteSpan data) {
 // Blobs up to this size are made durable by the shared syncfs.
 constexpr std::uint64_t kGroupSyncMaxBytes = 4 << 20;
 
-Result<std::pair<Digest, std::uint64_t>> BlobWriter::Commit() {
+Result<std::pair<Digest, std::uint64_t>> BlobWriter::Commit() { return Finish(true); }
+
+Result<std::pair<Digest, std::uint64_t>> BlobWriter::CommitUnsynced() { return Finish(false); }
+
+Result<std::pair<Digest, std::uint64_t>> BlobWriter::Finish(bool sync) {
   if (done_) return MakeError(Errc::kFailedPrecondition, "blob already committed");
   done_ = true;
   Digest digest = hasher_.Finish();
@@ -137,7 +142,9 @@ Result<std::pair<Digest, std::uint64_t>> BlobWriter::Commit() {
   // the data before the rename, the name after it. A large one (an upload) syncs its own file,
   // so that small writers never wait behind gigabytes.
   const bool grouped = size_ <= kGroupSyncMaxBytes;
-  if (grouped) {
+  if (!sync) {
+    ::close(fd_);
+  } else if (grouped) {
     ::close(fd_);
     if (auto synced = store_.sync_->Sync(); !synced) return fail(synced.error());
   } else {
@@ -156,7 +163,9 @@ Result<std::pair<Digest, std::uint64_t>> BlobWriter::Commit() {
         MakeError(Errc::kIo, "mkdir " + final_path.parent_path().string() + ": " + ec.message()));
   if (::rename(temp_.c_str(), final_path.c_str()) != 0) return fail(IoError("rename", final_path));
   // The name is durable once its directory is (and a new directory once its parent is).
-  if (grouped) {
+  if (!sync) {
+    // The caller's later syncfs covers the name and the data.
+  } else if (grouped) {
     VIGIL_RETURN_IF_ERROR(store_.sync_->Sync());
   } else {
     VIGIL_RETURN_IF_ERROR(SyncDirectory(final_path.parent_path()));
@@ -169,6 +178,18 @@ Result<std::pair<Digest, std::uint64_t>> BlobStore::Put(ByteSpan data) const {
   VIGIL_ASSIGN_OR_RETURN(auto writer, NewWriter());
   VIGIL_RETURN_IF_ERROR(writer->Write(data));
   return writer->Commit();
+}
+
+Result<std::pair<Digest, std::uint64_t>> BlobStore::PutUnsynced(ByteSpan data) const {
+  VIGIL_ASSIGN_OR_RETURN(auto writer, NewWriter());
+  VIGIL_RETURN_IF_ERROR(writer->Write(data));
+  return writer->CommitUnsynced();
+}
+
+Result<std::uint64_t> BlobStore::Device() const {
+  struct stat st {};
+  if (::stat(root_.c_str(), &st) != 0) return IoError("stat", root_);
+  return static_cast<std::uint64_t>(st.st_dev);
 }
 
 bool BlobStore::Exists(const Digest& digest) const {

@@ -38,10 +38,15 @@ class BlobWriter {
   // Makes the blob durable under its digest (an existing identical blob is kept) and returns
   // the digest and size.
   Result<std::pair<Digest, std::uint64_t>> Commit();
+  // Names the blob under its digest without syncing: the caller makes it durable with a later
+  // sync of the same file system (syncfs) before anything refers to it. Until then a crash may
+  // leave the name with partial content, which nothing refers to and a later write replaces.
+  Result<std::pair<Digest, std::uint64_t>> CommitUnsynced();
 
  private:
   friend class BlobStore;
   BlobWriter(const BlobStore& store, int fd, std::filesystem::path temp);
+  Result<std::pair<Digest, std::uint64_t>> Finish(bool sync);
   const BlobStore& store_;
   int fd_;
   std::filesystem::path temp_;
@@ -61,6 +66,10 @@ class BlobStore {
   Result<std::unique_ptr<BlobWriter>> NewWriter() const;
   // Convenience for small blobs.
   Result<std::pair<Digest, std::uint64_t>> Put(ByteSpan data) const;
+  // Put without the sync, as BlobWriter::CommitUnsynced.
+  Result<std::pair<Digest, std::uint64_t>> PutUnsynced(ByteSpan data) const;
+  // The file system's device, to tell whether another directory's syncfs covers this store.
+  Result<std::uint64_t> Device() const;
 
   bool Exists(const Digest& digest) const;
   // A stream over the blob's bytes; kNotFound when absent.

@@ -55,6 +55,7 @@ void TestInstance::Open() {
   CHECK(db);
   db_ = std::move(*db);
   ledger_ = std::make_unique<records::Ledger>(*blobs_, *log_, *db_, clock_);
+  ledger_->LetTheLogSyncBlobs();  // one temporary directory: one file system
 }
 
 void TestInstance::Close() {
