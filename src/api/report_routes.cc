@@ -62,10 +62,6 @@ Response Created(const json::object& body) {
   return Response::Json(json::serialize(body), HttpStatus::created);
 }
 
-struct MessageRequest {
-  reports::NewMessage message;
-};
-
 // The claimed attachments of a request, in order.
 Result<std::vector<reports::AttachmentBlob>> ClaimAll(const ReportRouteDeps& deps,
                                                       const std::vector<std::string>& ids) {
