@@ -23,6 +23,9 @@ void RegisterInitCommand(CLI::App& app, Action& action);
 // vigil rebuild
 void RegisterRebuildCommand(CLI::App& app, Action& action);
 
+// vigil invite
+void RegisterInviteCommand(CLI::App& app, Action& action);
+
 // A one-line message for an error, worded for the person at the terminal.
 std::string DescribeError(const Error& error);
 

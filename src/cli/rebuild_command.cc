@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "accounts/accounts.h"
 #include "base/clock.h"
 #include "base/random.h"
 #include "base/secret.h"
@@ -85,6 +86,7 @@ Status Rebuild(const RebuildFlags& flags) {
   SystemRandom random;
   records::Ledger ledger(*blobs, **appender, *db, clock);
   reports::Reports reports(ledger, *db, random);
+  accounts::Accounts accounts(ledger, *db, random, clock, nullptr, config.log_origin);
   VIGIL_ASSIGN_OR_RETURN(std::uint64_t applied, ledger.CatchUp(log_dir));
   std::printf("rebuilt the index from the log and the blobs: %llu entries\n",
               static_cast<unsigned long long>(applied));
