@@ -469,6 +469,93 @@ TEST_P(AccountApiTest, NoJavaScriptFormEncryptsOnArrivalAndStoresNoPlaintext) {
   }
 }
 
+// The log and the blobs are the source of truth (DESIGN.md section 5): a database deleted and
+// rebuilt by `vigil rebuild` holds the same accounts, keys, wraps, shares, reports and replies.
+TEST_P(AccountApiTest, RebuildRecreatesAccountsKeysReportsAndReplies) {
+  Device admin = NewDevice("admin");
+  ASSERT_EQ(Enrol(admin, server_.invitation_token()).status, 201u);
+  ASSERT_EQ(SignIn(admin).status, 201u);
+  auto invitation = server_.Send("POST", "/v1/invitations", R"({"role":"coordinator"})", As(admin));
+  Device coordinator = NewDevice("coordinator");
+  ASSERT_EQ(Enrol(coordinator, std::string(Object(invitation).at("token").as_string())).status,
+            201u);
+  ASSERT_EQ(SignIn(coordinator).status, 201u);
+  ASSERT_EQ(
+      server_
+          .Send("POST", "/v1/keys/current/wraps",
+                json::serialize(json::object{
+                    {"account_id", coordinator.account_id},
+                    {"wrap", Base64Encode(EncryptTo({coordinator.identity.ToRecipient().ToString()},
+                                                    organisation_.Encode().span()))}}),
+                As(admin))
+          .status,
+      204u);
+  json::array shares;
+  int index = 1;
+  for (const Device* d : {&admin, &coordinator})
+    shares.push_back(
+        json::object{{"holder", d->account_id},
+                     {"index", index++},
+                     {"share", Base64Encode(EncryptTo({d->identity.ToRecipient().ToString()},
+                                                      AsBytes("share " + d->login_name)))}});
+  ASSERT_EQ(
+      server_
+          .Send("POST", "/v1/recovery-shares",
+                json::serialize(json::object{{"threshold", 2}, {"shares", shares}}), As(admin))
+          .status,
+      204u);
+  std::string org_recipient = organisation_.ToRecipient().ToString();
+  auto reporter = age::X25519Identity::Generate(random_);
+  auto report = server_.Send(
+      "POST", "/v1/reports",
+      json::serialize(json::object{
+          {"lookup_id", HexEncode(Bytes(32, 0x33))},
+          {"reporter_recipient", reporter.ToRecipient().ToString()},
+          {"ciphertext", Base64Encode(EncryptTo({org_recipient, reporter.ToRecipient().ToString()},
+                                                AsBytes("report")))}}));
+  std::string report_id(Object(report).at("report_id").as_string());
+  ASSERT_EQ(server_
+                .Send("POST", "/v1/reports/" + report_id + "/messages",
+                      json::serialize(json::object{
+                          {"ciphertext", Base64Encode(EncryptTo(
+                                             {reporter.ToRecipient().ToString(), org_recipient},
+                                             AsBytes("reply")))}}),
+                      As(coordinator))
+                .status,
+            201u);
+
+  auto snapshot = [&] {
+    return std::vector<std::string>{
+        server_.Send("GET", "/v1/accounts", "", As(admin)).body,
+        server_.Send("GET", "/v1/accounts/me/keys", "", As(coordinator)).body,
+        server_.Send("GET", "/v1/recovery-shares/mine", "", As(coordinator)).body,
+        server_.Send("GET", "/v1/reports/" + report_id, "", As(coordinator)).body,
+        server_.Send("GET", "/v1/reports", "", As(coordinator)).body,
+        server_.Send("GET", "/v1/instance").body};
+  };
+  auto before = snapshot();
+  ASSERT_EQ(server_.Stop(), 0);
+
+  // A lost database: the SQLite files deleted, or a new empty PostgreSQL database.
+  if (GetParam() == "sqlite") {
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(server_.data_dir() / (std::string("vigil.db") + suffix));
+  } else {
+    server_.SetDatabase(
+        DatabaseFor("postgres", "account_api_rebuilt_" + std::to_string(counter_++)));
+  }
+  std::string rebuild =
+      std::string(VIGIL_CLI) + " rebuild " + server_.data_dir().string() + " > /dev/null";
+  ASSERT_EQ(std::system(rebuild.c_str()), 0);
+  server_.Start();
+  // Sessions are not in the log: everyone signs in again.
+  EXPECT_EQ(ErrorCode(server_.Send("GET", "/v1/accounts", "", As(admin))), "unauthenticated");
+  ASSERT_EQ(SignIn(admin).status, 201u);
+  ASSERT_EQ(SignIn(coordinator).status, 201u);
+  auto after = snapshot();
+  for (std::size_t i = 0; i < before.size(); ++i) EXPECT_EQ(after[i], before[i]) << i;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, AccountApiTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& p) { return p.param; });
 

@@ -59,6 +59,18 @@ class VigildProcess {
     if (port_ == 0) std::fprintf(stderr, "vigild did not start:\n%s\n", server_log().c_str());
     CHECK(port_ != 0);
   }
+  // Points the instance at another database, in its configuration file too (for `vigil
+  // rebuild`, which reads it).
+  void SetDatabase(const std::string& database) {
+    database_ = database;
+    std::filesystem::path conf = dir_.path() / "inst" / "vigil.conf";
+    std::ifstream in(conf);
+    std::string text, line;
+    while (std::getline(in, line))
+      text += (line.rfind("database = ", 0) == 0 ? "database = " + database : line) + "\n";
+    in.close();
+    std::ofstream(conf) << text;
+  }
   void Kill() {
     if (pid_ <= 0) return;
     kill(pid_, SIGKILL);
