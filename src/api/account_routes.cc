@@ -7,6 +7,7 @@
 #include "base/base32.h"
 #include "base/base64.h"
 #include "base/hex.h"
+#include "http/request_parts.h"
 
 namespace vigil::api {
 namespace {
@@ -87,23 +88,10 @@ Response Unauthenticated() {
 
 }  // namespace
 
-std::string_view CookieValue(std::string_view header, std::string_view name) {
-  while (!header.empty()) {
-    std::size_t end = header.find(';');
-    std::string_view pair = header.substr(0, end);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
-        pair[name.size()] == '=')
-      return pair.substr(name.size() + 1);
-    header = end == std::string_view::npos ? "" : header.substr(end + 1);
-  }
-  return {};
-}
-
 Result<Principal> RequestPrincipal(accounts::Accounts& accounts, const RequestContext& ctx) {
   std::string_view auth = ctx.Header("Authorization");
   if (auth.starts_with("Bearer ")) return accounts.AuthenticateReadToken(auth.substr(7));
-  std::string_view token = CookieValue(ctx.Header("Cookie"), kSessionCookie);
+  std::string_view token = http::CookieValue(ctx.Header("Cookie"), kSessionCookie);
   if (token.empty()) return MakeError(Errc::kUnauthenticated, "no session");
   return accounts.Authenticate(token);
 }
@@ -251,7 +239,7 @@ void AddAccountRoutes(http::Server& server, AccountRouteDeps deps) {
 
   server.Route(http::Verb::delete_, "/v1/sessions/current",
                [d](RequestContext& ctx) -> asio::awaitable<Response> {
-                 std::string token(CookieValue(ctx.Header("Cookie"), kSessionCookie));
+                 std::string token(http::CookieValue(ctx.Header("Cookie"), kSessionCookie));
                  std::string rid = ctx.request_id();
                  auto work = [d, token, rid]() {
                    if (auto out = d->accounts->Logout(token); !out)

@@ -32,7 +32,4 @@ void AddAccountRoutes(http::Server& server, AccountRouteDeps deps);
 Result<accounts::Principal> RequestPrincipal(accounts::Accounts& accounts,
                                              const http::RequestContext& ctx);
 
-// The value of cookie `name` in the request's Cookie header, or empty.
-std::string_view CookieValue(std::string_view cookie_header, std::string_view name);
-
 }  // namespace vigil::api

@@ -9,6 +9,7 @@
 #include "crypto/age/age.h"
 #include "crypto/age/x25519_recipient.h"
 #include "http/multipart.h"
+#include "http/request_parts.h"
 #include "pages/pages.h"
 
 namespace vigil::api {
@@ -31,18 +32,6 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr char kPageCsp[] =
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'";
-
-std::string QueryParam(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    std::size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
-        pair[name.size()] == '=')
-      return std::string(pair.substr(name.size() + 1));
-    query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
-  }
-  return "";
-}
 
 Response Page(std::string_view page, std::string_view lang,
               const std::map<std::string, std::string>& values,
@@ -236,7 +225,7 @@ asio::awaitable<Response> SubmitForm(std::shared_ptr<FormRouteDeps> d,
                                      std::shared_ptr<std::counting_semaphore<>> derivations,
                                      RequestContext& ctx) {
   std::string lang(
-      pages::PickLanguage(QueryParam(ctx.query(), "lang"), ctx.Header("Accept-Language")));
+      pages::PickLanguage(http::QueryParam(ctx.query(), "lang"), ctx.Header("Accept-Language")));
   auto boundary = http::BoundaryFromContentType(ctx.Header("Content-Type"));
   if (!boundary) co_return ErrorPage(lang, boundary.error());
   auto organisation = d->organisation_recipient();
@@ -336,7 +325,7 @@ void AddFormRoutes(http::Server& server, FormRouteDeps deps) {
 
   server.Route(http::Verb::get, kPath, [](RequestContext& ctx) -> asio::awaitable<Response> {
     std::string_view lang =
-        pages::PickLanguage(QueryParam(ctx.query(), "lang"), ctx.Header("Accept-Language"));
+        pages::PickLanguage(http::QueryParam(ctx.query(), "lang"), ctx.Header("Accept-Language"));
     co_return Page("report_form", lang, {{"title", pages::Message(lang, "site_title")}});
   });
 
