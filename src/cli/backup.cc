@@ -23,6 +23,7 @@
 #include "cli/key_files.h"
 #include "crypto/sha256.h"
 #include "server/config.h"
+#include "server/onion.h"
 #include "store/sqlite_backup.h"
 #include "translog/audit.h"
 #include "translog/entry.h"
@@ -549,6 +550,9 @@ Result<RestoreSummary> RestoreBackup(RestoreOptions options) {
   VIGIL_RETURN_IF_ERROR(conf_file->sink().Write(AsBytes(server::FormatConfig(config))));
   VIGIL_RETURN_IF_ERROR(conf_file->Commit());
   result.onion = config.onion;
+  // The onion service's keys are not in backups: the operator restores them (or the instance
+  // gets a new address at its first start).
+  if (config.onion) VIGIL_RETURN_IF_ERROR(server::CreateOnionDirectory(target));
   VIGIL_RETURN_IF_ERROR(SyncFileSystem(target));
 
   if (options.log_key) {

@@ -50,6 +50,22 @@ grep -q "\[notice\]" inst/tor/tor.log || fail "tor.log holds no notice"
 # What the service forwards to is vigild itself: the same pages as on the local address.
 python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' \
   "http://127.0.0.1:$port/healthz" | grep -q '"status":"ok"' || fail "healthz at the target"
+# A backup holds neither the onion service's key nor anything of tor/; a restore prepares tor/
+# and says the keys are the operator's to put back.
+"$vigil" backup inst backup > /dev/null || fail "backup of an onion instance"
+[ -e backup/tor ] && fail "the backup holds tor/"
+python3 - inst/tor/onion_service/hs_ed25519_secret_key backup << 'EOF' || fail "the onion key is in the backup"
+import os, sys
+secret = open(sys.argv[1], "rb").read()[32:]  # after the 32-byte file header
+for root, _, files in os.walk(sys.argv[2]):
+    for name in files:
+        if secret in open(os.path.join(root, name), "rb").read():
+            sys.exit(1)
+EOF
+"$vigil" restore backup restored --no-log-key > restore.txt || fail "restore"
+grep -q "onion service's keys" restore.txt || fail "restore says nothing of the onion keys"
+[ "$(stat -c %a restored/tor)" = 700 ] || fail "restored tor/ mode"
+[ -e restored/tor/onion_service ] && fail "a restore made onion keys"
 kill -TERM "$pid"; wait "$pid" || fail "vigild did not stop cleanly"; pid=""
 sleep 0.2
 [ -n "$tor_pid" ] && kill -0 "$tor_pid" 2> /dev/null && fail "tor outlived vigild"
