@@ -110,7 +110,7 @@ void RegisterBackupCommands(CLI::App& app, Action& action) {
   auto verify_flags = std::make_shared<VerifyFlags>();
   CLI::App* verify = backup->add_subcommand(
       "verify", "Check a backup against its manifest, its log's signature and every blob");
-  verify->add_option("backup", verify_flags->backup, "The backup directory")->required();
+  verify->add_option("backup_dir", verify_flags->backup, "The backup directory")->required();
   verify->add_option("--key", verify_flags->key,
                      "The log's verifier key you trust, or a file holding it");
   verify->callback(
@@ -129,7 +129,7 @@ void RegisterBackupCommands(CLI::App& app, Action& action) {
   auto restore_flags = std::make_shared<RestoreFlags>();
   CLI::App* restore =
       app.add_subcommand("restore", "Create a data directory from a verified backup");
-  restore->add_option("backup", restore_flags->backup, "The backup directory")->required();
+  restore->add_option("backup_dir", restore_flags->backup, "The backup directory")->required();
   restore->add_option("data_dir", restore_flags->data_dir, "The data directory to create")
       ->required();
   auto* log_key = restore->add_option("--log-key", restore_flags->log_key,
