@@ -16,6 +16,14 @@ namespace vigil::api {
 // only (with the request id).
 http::Response ErrorResponse(const Error& error, std::string_view request_id);
 
+// The error of the first failed result among `results`, or OK: for requests with many fields.
+template <typename... Results>
+Status FirstError(const Results&... results) {
+  Status out = OkStatus();
+  ((out = (out && !results) ? Status(results.error()) : out), ...);
+  return out;
+}
+
 // Runs `work` (a blocking call into the database, the log or the blob store, returning a
 // Response) on `pool`, so that I/O threads keep serving while it waits for a disk. Group commit
 // needs this: concurrent requests must be waiting together to share an fsync.

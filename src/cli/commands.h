@@ -23,6 +23,9 @@ void RegisterInitCommand(CLI::App& app, Action& action);
 // vigil rebuild
 void RegisterRebuildCommand(CLI::App& app, Action& action);
 
+// vigil invite
+void RegisterInviteCommand(CLI::App& app, Action& action);
+
 // vigil backup (and backup verify), vigil restore.
 void RegisterBackupCommands(CLI::App& app, Action& action);
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "accounts/accounts.h"
 #include "base/clock.h"
 #include "base/random.h"
 #include "cli/files.h"
@@ -72,6 +73,7 @@ Result<RebuildResult> RebuildIndex(const server::Config& config, translog::Signe
   SystemRandom random;
   records::Ledger ledger(*blobs, **appender, *db, clock);
   reports::Reports reports(ledger, *db, random);
+  accounts::Accounts accounts(ledger, *db, random, clock, nullptr, config.log_origin);
   VIGIL_ASSIGN_OR_RETURN(result.entries, ledger.CatchUp(log_dir));
   return result;
 }

@@ -1,5 +1,7 @@
 #include "crypto/hmac.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sodium.h>
 
 #include <cstring>
@@ -17,6 +19,15 @@ HmacSha256Tag HmacSha256(ByteSpan key, ByteSpan data) {
   CHECK(crypto_auth_hmacsha256_update(&state, data.data(), data.size()) == 0);
   CHECK(crypto_auth_hmacsha256_final(&state, out.data()) == 0);
   SecureZero(&state, sizeof state);
+  return out;
+}
+
+HmacSha1Tag HmacSha1(ByteSpan key, ByteSpan data) {
+  HmacSha1Tag out{};
+  unsigned int length = 0;
+  CHECK(HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), data.data(), data.size(),
+             out.data(), &length) != nullptr &&
+        length == out.size());
   return out;
 }
 

@@ -13,6 +13,12 @@ TEST(HmacSha256, MatchesRfc4231TestCase1) {
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
 }
 
+// RFC 2202, test case 2.
+TEST(HmacSha1, MatchesRfc2202TestCase2) {
+  HmacSha1Tag tag = HmacSha1(AsBytes("Jefe"), AsBytes("what do ya want for nothing?"));
+  EXPECT_EQ(HexEncode(tag), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+}
+
 TEST(HkdfSha256, MatchesRfc5869TestCase1) {
   Bytes ikm(22, 0x0b);
   Bytes salt = *HexDecode("000102030405060708090a0b0c");

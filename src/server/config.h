@@ -29,6 +29,10 @@ struct Config {
   std::size_t max_connections = 1024;
   std::chrono::milliseconds header_timeout{15'000};
   std::chrono::milliseconds body_timeout{60'000};
+  std::chrono::seconds session_idle{30 * 60};
+  std::chrono::seconds session_lifetime{12 * 3600};
+  int max_failed_logins = 5;
+  std::chrono::seconds login_lockout{15 * 60};
   bool onion = false;
   bool log_entries_public = false;  // serve entry bundles to anyone (else: mirrors and auditors)
 };

@@ -8,9 +8,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "accounts/accounts.h"
+#include "api/account_routes.h"
 #include "api/log_routes.h"
 #include "api/report_routes.h"
 #include "base/random.h"
+#include "crypto/age/x25519_recipient.h"
 #include "http/server.h"
 #include "records/ledger.h"
 #include "reports/reports.h"
@@ -55,6 +58,14 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   SecureZero(key_text->data(), key_text->size());
   if (!key) return Fail("keys/log.key is not a log signer key");
   const translog::VerifierKey log_key = key->verifier_key();
+  // The server key opens TOTP seeds; mirrors never get it (DESIGN.md section 3).
+  auto server_key_text = ReadText(config.data_dir / "keys" / "server.key");
+  if (!server_key_text) return Fail(server_key_text.error().detail + " (run vigil init)");
+  while (!server_key_text->empty() && server_key_text->back() == '\n')
+    server_key_text->pop_back();
+  auto server_key = age::X25519Identity::Parse(*server_key_text);
+  SecureZero(server_key_text->data(), server_key_text->size());
+  if (!server_key) return Fail("keys/server.key is not an age identity");
 
   Result<std::unique_ptr<store::Database>> database =
       config.database == "sqlite" ? store::OpenSqlite(config.data_dir / "vigil.db")
@@ -77,10 +88,19 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   SystemRandom random;
   records::Ledger ledger(**blobs, **appender, **database, clock);
   reports::Reports reports(ledger, **database, random);
+  accounts::AccountsOptions account_options;
+  account_options.session_idle = config.session_idle;
+  account_options.session_lifetime = config.session_lifetime;
+  account_options.max_failed_logins = config.max_failed_logins;
+  account_options.lockout = config.login_lockout;
+  accounts::Accounts accounts(ledger, **database, random, clock, &*server_key, config.log_origin,
+                              account_options);
   if (auto same = records::SameFileSystem(config.data_dir / "blobs", log_options.dir);
       same && *same)
     ledger.LetTheLogSyncBlobs();
   auto caught_up = ledger.CatchUp(*log_dir);
+  if (auto swept = accounts.Sweep(); !swept)
+    return Fail("cannot open the accounts: " + swept.error().ToString());
   if (!caught_up) return Fail("cannot index the log: " + caught_up.error().ToString());
   if (*caught_up > 0)
     std::fprintf(stderr, "vigild: indexed %llu log entries left by an interrupted run\n",
@@ -105,7 +125,14 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   options.header_timeout = config.header_timeout;
   options.body_timeout = config.body_timeout;
   http::Server server(options);
-  api::AddLogRoutes(server, *log_dir, {config.log_entries_public});
+  // Entry bundles: read tokens (mirrors, auditors) and signed-in administrators and auditors.
+  auto may_read_entries = [&accounts](const http::RequestContext& ctx) {
+    auto who = api::RequestPrincipal(accounts, ctx);
+    return who && who->role != accounts::Role::kCoordinator;
+  };
+  api::AddLogRoutes(server, *log_dir, {config.log_entries_public, may_read_entries});
+  api::AddAccountRoutes(server, {&accounts, &blocking, config.log_origin,
+                                 static_cast<std::int64_t>(config.session_lifetime.count())});
   api::ReportRouteDeps report_deps;
   report_deps.reports = &reports;
   report_deps.blobs = blobs->get();
@@ -113,6 +140,13 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   report_deps.log_key = log_key;
   report_deps.pool = &blocking;
   report_deps.max_message_bytes = config.max_body_bytes;
+  // Reports are for the key holders: administrators and coordinators.
+  report_deps.staff = [&accounts](const http::RequestContext& ctx) -> Result<translog::ActorId> {
+    VIGIL_ASSIGN_OR_RETURN(accounts::Principal who, api::RequestPrincipal(accounts, ctx));
+    if (!accounts::HoldsOrganisationKey(who.role))
+      return MakeError(Errc::kPermissionDenied, "reports are for coordinators");
+    return who.actor;
+  };
   api::AddReportRoutes(server, std::move(report_deps));
   translog::Appender* log = appender->get();
   store::Database* db = database->get();
