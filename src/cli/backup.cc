@@ -16,6 +16,7 @@
 #include "base/clock.h"
 #include "base/hex.h"
 #include "base/io.h"
+#include "base/random.h"
 #include "base/secret.h"
 #include "cli/backup_manifest.h"
 #include "cli/files.h"
@@ -538,6 +539,17 @@ Result<RestoreSummary> RestoreBackup(RestoreOptions options) {
     VIGIL_RETURN_IF_ERROR(key_file->sink().Write(key_text.span()));
     VIGIL_RETURN_IF_ERROR(key_file->sink().Write(AsBytes("\n")));
     VIGIL_RETURN_IF_ERROR(key_file->Commit());
+  }
+  if (options.new_server_key)
+    options.server_key.emplace(age::X25519Identity::Generate(SystemRandom::Get()));
+  if (options.server_key) {
+    VIGIL_ASSIGN_OR_RETURN(auto key_file,
+                           OutputFile::Create((target / "keys" / "server.key").string(), 0600));
+    SecretBytes key_text = options.server_key->Encode();
+    VIGIL_RETURN_IF_ERROR(key_file->sink().Write(key_text.span()));
+    VIGIL_RETURN_IF_ERROR(key_file->sink().Write(AsBytes("\n")));
+    VIGIL_RETURN_IF_ERROR(key_file->Commit());
+    result.server_key = true;
   }
   VIGIL_ASSIGN_OR_RETURN(std::string conf, ReadSmallFile((options.backup / "vigil.conf").string()));
   server::Config config;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "crypto/age/x25519_recipient.h"
 #include "translog/signed_note.h"
 
 namespace vigil::cli {
@@ -60,19 +61,25 @@ struct RestoreOptions {
   std::optional<translog::SignerKey> log_key;
   // The log's verifier key the operator trusts; implied by `log_key`.
   std::optional<translog::VerifierKey> trusted;
+  // The server key (keys/server.key, which opens the staff's TOTP seeds): the operator's own
+  // copy; or, with `new_server_key`, a new one is made and staff enrol their second factor
+  // again (DESIGN.md section 3). With neither, vigild does not start.
+  std::optional<age::X25519Identity> server_key;
+  bool new_server_key = false;
 };
 
 struct RestoreSummary {
   BackupSummary backup;
   bool indexed = false;  // the SQLite index was rebuilt (only with a log key)
   std::uint64_t entries_indexed = 0;
-  bool onion = false;  // the configuration runs an onion service
+  bool onion = false;       // the configuration runs an onion service
+  bool server_key = false;  // keys/server.key was written (the operator's copy, or a new one)
 };
 
 // Verifies the backup (VerifyBackup), then creates a data directory from it: log, blobs,
-// keys/ (with log.key when given), vigil.conf (from the backup; `database` set to sqlite and
-// `data_dir` to the directory itself) and, with a log key, a SQLite index rebuilt from the log
-// (RebuildIndex). A failure removes what was created. Fails with kFailedPrecondition (the
+// keys/ (with log.key and server.key when given), vigil.conf (from the backup; `database` set to
+// sqlite and `data_dir` to the directory itself) and, with a log key, a SQLite index rebuilt from
+// the log (RebuildIndex). A failure removes what was created. Fails with kFailedPrecondition (the
 // target is not empty), kInvalidArgument (the log key does not match `trusted`), the errors of
 // VerifyBackup and RebuildIndex, or kIo.
 Result<RestoreSummary> RestoreBackup(RestoreOptions options);

@@ -1,10 +1,13 @@
 // `vigil backup DATADIR OUT`, `vigil backup verify BACKUP` and `vigil restore BACKUP DATADIR`:
 // backups of the log, the blobs and the index, verified and restored without any private key
-// but the log key a restored instance needs to continue its log. Format: docs/formats/backup.md
+// but those a restored instance needs to run: the log key, to continue its log, and the server
+// key, for staff logins. Format: docs/formats/backup.md
 #include <cstdio>
 
+#include "base/secret.h"
 #include "cli/backup.h"
 #include "cli/commands.h"
+#include "cli/files.h"
 #include "cli/key_files.h"
 
 namespace vigil::cli {
@@ -19,8 +22,9 @@ struct VerifyFlags {
 };
 
 struct RestoreFlags {
-  std::string backup, data_dir, key, log_key;
+  std::string backup, data_dir, key, log_key, server_key;
   bool no_log_key = false;
+  bool new_server_key = false;
 };
 
 Result<std::optional<translog::VerifierKey>> OptionalKey(const std::string& key) {
@@ -64,8 +68,22 @@ Status Restore(const RestoreFlags& flags) {
                      "give --log-key FILE (your copy of the instance's keys/log.key, to run the "
                      "restored instance) or --no-log-key (a copy to verify and read; vigild will "
                      "not start on it)");
+  if (!flags.log_key.empty() && flags.server_key.empty() && !flags.new_server_key)
+    return MakeError(Errc::kInvalidArgument,
+                     "give --server-key FILE (your copy of the instance's keys/server.key) or "
+                     "--new-server-key (staff then enrol their second factor again)");
   RestoreOptions options;
   options.backup = flags.backup;
+  options.new_server_key = flags.new_server_key;
+  if (!flags.server_key.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(flags.server_key, 4096));
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    auto identity = age::X25519Identity::Parse(text);
+    SecureZero(text.data(), text.size());
+    if (!identity)
+      return MakeError(Errc::kInvalidArgument, flags.server_key + " is not a server key");
+    options.server_key.emplace(std::move(*identity));
+  }
   options.data_dir = flags.data_dir;
   VIGIL_ASSIGN_OR_RETURN(options.trusted, OptionalKey(flags.key));
   if (!flags.log_key.empty()) {
@@ -75,6 +93,8 @@ Status Restore(const RestoreFlags& flags) {
   VIGIL_ASSIGN_OR_RETURN(RestoreSummary result, RestoreBackup(std::move(options)));
   PrintSummary("verified", result.backup);
   std::printf("restored into %s\n", flags.data_dir.c_str());
+  if (flags.new_server_key)
+    std::printf("made a new server key: staff enrol their second factor again\n");
   if (result.indexed) {
     std::printf("rebuilt the index from the log and the blobs: %llu entries\n",
                 static_cast<unsigned long long>(result.entries_indexed));
@@ -82,8 +102,8 @@ Status Restore(const RestoreFlags& flags) {
   } else {
     std::printf(
         "no log key: the log and the blobs can be verified and read (vigil log verify %s/log "
-        "--key %s --blobs %s/blobs), but vigild will not start until %s/keys/log.key holds the "
-        "instance's log key; it then builds its index at start-up\n",
+        "--key %s --blobs %s/blobs), but vigild will not start until %s/keys holds the "
+        "instance's log.key and server.key; it then builds its index at start-up\n",
         flags.data_dir.c_str(), result.backup.log_key.c_str(), flags.data_dir.c_str(),
         flags.data_dir.c_str());
   }
@@ -138,6 +158,13 @@ void RegisterBackupCommands(CLI::App& app, Action& action) {
       ->add_flag("--no-log-key", restore_flags->no_log_key,
                  "Restore without the log key: verifiable and readable, but vigild will not start")
       ->excludes(log_key);
+  auto* server_key = restore->add_option(
+      "--server-key", restore_flags->server_key,
+      "Your copy of the instance's server key (keys/server.key: opens staff TOTP seeds)");
+  restore
+      ->add_flag("--new-server-key", restore_flags->new_server_key,
+                 "Make a new server key: staff enrol their second factor again")
+      ->excludes(server_key);
   restore->add_option("--key", restore_flags->key,
                       "The log's verifier key you trust, or a file holding it");
   restore->callback(

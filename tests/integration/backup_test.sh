@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # `vigil backup`, `vigil backup verify` and `vigil restore` (issue 5): an instance filled through
 # the API is backed up while vigild runs and takes more reports; the backup verifies with the
-# public key alone and holds no private key; restored with the log key, vigild starts on it,
-# every report acknowledged before the backup is there and the log goes on extending the
-# backup's checkpoint; restored without it, the copy verifies but vigild does not start until
-# the key is put back. Altered backups fail verification naming the file; a non-empty target
+# public key alone and holds no private key; restored with the log and server keys, vigild
+# starts on it, every report acknowledged before the backup is there and the log goes on
+# extending the backup's checkpoint; restored without them, the copy verifies but vigild does
+# not start until the keys are put back. Altered backups fail verification naming the file; a non-empty target
 # is refused. Usage: backup_test.sh VIGIL VIGILD REPORT_LOAD
 set -uo pipefail
 vigil=$(realpath "$1")
@@ -75,10 +75,13 @@ cp -r b1 b1-copy
   || fail "log verify on the backup: $(cat logverify.txt)"
 grep -q "$size entries" logverify.txt || fail "log verify size: $(cat logverify.txt)"
 
-# No private key: neither the log key file nor its secret part is anywhere in the backup.
+# No private key: neither the log key's secret part nor the server key is anywhere in it.
 secret=$(sed 's/.*+//' inst/keys/log.key)
 [ -n "$secret" ] || fail "could not read the key's secret part"
 grep -rqF -- "$secret" b1 && fail "the log's private key is in the backup"
+server_secret=$(cat inst/keys/server.key)
+[ -n "$server_secret" ] || fail "could not read the server key"
+grep -rqiF -- "${server_secret#AGE-SECRET-KEY-1}" b1 && fail "the server key is in the backup"
 [ -e b1/keys ] && fail "the backup has a keys directory"
 
 expect_error "backup over an existing one" "b1 exists" "$vigil" backup inst b1
@@ -88,7 +91,9 @@ rmdir b2.partial
 
 # Restored with the log key: vigild starts, every report acknowledged before the backup is
 # there, and the log goes on from the backup's checkpoint.
-"$vigil" restore b1 r1 --log-key inst/keys/log.key > restore.txt || fail "restore: $(cat restore.txt)"
+"$vigil" restore b1 r1 --log-key inst/keys/log.key --server-key inst/keys/server.key \
+  > restore.txt || fail "restore: $(cat restore.txt)"
+cmp -s inst/keys/server.key r1/keys/server.key || fail "the server key was not restored"
 grep -q "rebuilt the index from the log and the blobs: $size entries" restore.txt \
   || fail "restore output: $(cat restore.txt)"
 start r1
@@ -102,8 +107,8 @@ stop
   > logverify2.txt 2>&1 || fail "the restored log: $(cat logverify2.txt)"
 grep -q "$((size + 50)) entries" logverify2.txt || fail "restored log size: $(cat logverify2.txt)"
 
-# Restored without the key: verifiable and readable, vigild refuses to start; once the key is
-# back, vigild starts and builds its index.
+# Restored without the keys: verifiable and readable, vigild refuses to start; once the keys
+# are back, vigild starts and builds its index.
 "$vigil" restore b1 r2 --no-log-key > restore2.txt || fail "restore without key"
 grep -q "vigild will not start" restore2.txt || fail "no-key message: $(cat restore2.txt)"
 [ -e r2/keys/log.key ] && fail "a key appeared"
@@ -112,18 +117,29 @@ grep -q "vigild will not start" restore2.txt || fail "no-key message: $(cat rest
 "$vigild" --config r2/vigil.conf --set listen=127.0.0.1:0 > out2.txt 2> err2.txt \
   && fail "vigild started without a log key"
 grep -q "keys/log.key" err2.txt || fail "vigild's refusal: $(cat err2.txt)"
-cp inst/keys/log.key r2/keys/log.key
+cp inst/keys/log.key inst/keys/server.key r2/keys/
 start r2
 grep -q "indexed $size log entries" err.txt || fail "index built at start-up: $(tail -2 err.txt)"
 check_reports "reports after a keyless restore and the key put back" before.txt
 stop
 
+# A new server key instead of the old one: vigild starts (staff enrol their second factor again).
+"$vigil" restore b1 r5 --log-key inst/keys/log.key --new-server-key > restore5.txt \
+  || fail "restore with a new server key"
+grep -q "enrol their second factor again" restore5.txt || fail "new key message"
+cmp -s inst/keys/server.key r5/keys/server.key && fail "the server key is not new"
+start r5
+check_reports "reports after a restore with a new server key" before.txt
+stop
+
 # Refusals.
 expect_error "restore without a key choice" "--log-key" "$vigil" restore b1 r3
+expect_error "restore without a server key choice" "--server-key" \
+  "$vigil" restore b1 r3 --log-key inst/keys/log.key
 expect_error "restore into a non-empty directory" "not empty" "$vigil" restore b1 r1 --no-log-key
 "$vigil" log keygen other.example/log -o other.key > /dev/null
 expect_error "restore with another instance's key" "is not the key you gave" \
-  "$vigil" restore b1 r3 --log-key other.key
+  "$vigil" restore b1 r3 --log-key other.key --new-server-key
 [ -e r3 ] && fail "a refused restore left r3"
 
 # Altered backups fail verification naming the file, and are not restored.
