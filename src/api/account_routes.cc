@@ -69,8 +69,7 @@ asio::awaitable<Response> WithBody(RequestContext& ctx, asio::thread_pool& pool,
 
 // The shape of every route that needs a signed-in principal: the check, then `work`.
 template <typename Work>
-asio::awaitable<Response> AsPrincipal(const AccountRouteDeps& d, RequestContext& ctx,
-                                      Work work) {
+asio::awaitable<Response> AsPrincipal(const AccountRouteDeps& d, RequestContext& ctx, Work work) {
   auto who = RequestPrincipal(*d.accounts, ctx);
   if (!who) co_return ErrorResponse(who.error(), ctx.request_id());
   // Named before co_await: a temporary capturing lambda there is freed twice by GCC 12
@@ -112,43 +111,42 @@ Result<Principal> RequestPrincipal(accounts::Accounts& accounts, const RequestCo
 void AddAccountRoutes(http::Server& server, AccountRouteDeps deps) {
   auto d = std::make_shared<AccountRouteDeps>(std::move(deps));
 
-  server.Route(http::Verb::get, "/v1/instance",
-               [d](RequestContext& ctx) -> asio::awaitable<Response> {
-                 std::string rid = ctx.request_id();
-                 auto work = [d, rid]() {
-                   json::object out{{"log_origin", d->instance}};
-                   auto key = d->accounts->CurrentKey();
-                   if (key)
-                     out["organisation_key"] = json::object{{"generation", key->generation},
-                                                            {"recipient", key->recipient}};
-                   else if (key.error().code == Errc::kNotFound)
-                     out["organisation_key"] = nullptr;
-                   else
-                     return ErrorResponse(key.error(), rid);
-                   return Response::Json(json::serialize(out));
-                 };
-                 co_return co_await Offload(*d->pool, std::move(work));
-               });
+  server.Route(
+      http::Verb::get, "/v1/instance", [d](RequestContext& ctx) -> asio::awaitable<Response> {
+        std::string rid = ctx.request_id();
+        auto work = [d, rid]() {
+          json::object out{{"log_origin", d->instance}};
+          auto key = d->accounts->CurrentKey();
+          if (key)
+            out["organisation_key"] =
+                json::object{{"generation", key->generation}, {"recipient", key->recipient}};
+          else if (key.error().code == Errc::kNotFound)
+            out["organisation_key"] = nullptr;
+          else
+            return ErrorResponse(key.error(), rid);
+          return Response::Json(json::serialize(out));
+        };
+        co_return co_await Offload(*d->pool, std::move(work));
+      });
 
-  server.Route(http::Verb::post, "/v1/enrolments",
-               [d](RequestContext& ctx) -> asio::awaitable<Response> {
-                 std::string rid = ctx.request_id();
-                 auto work = [d, rid](const std::string& text) {
-                   auto o = JsonObject::Parse(text, {"invitation_token"});
-                   if (!o) return ErrorResponse(o.error(), rid);
-                   auto token = o->String("invitation_token");
-                   if (!token) return ErrorResponse(token.error(), rid);
-                   auto e = d->accounts->BeginEnrolment(*token);
-                   if (!e) return ErrorResponse(e.error(), rid);
-                   return Created(json::object{
-                       {"role", RoleName(e->role)},
-                       {"totp_secret", Base32Encode(e->totp_seed)},
-                       {"otpauth_uri", e->otpauth_uri},
-                       {"creates_organisation_key", e->creates_organisation_key},
-                       {"instance", e->instance}});
-                 };
-                 co_return co_await WithBody(ctx, *d->pool, std::move(work));
-               });
+  server.Route(
+      http::Verb::post, "/v1/enrolments", [d](RequestContext& ctx) -> asio::awaitable<Response> {
+        std::string rid = ctx.request_id();
+        auto work = [d, rid](const std::string& text) {
+          auto o = JsonObject::Parse(text, {"invitation_token"});
+          if (!o) return ErrorResponse(o.error(), rid);
+          auto token = o->String("invitation_token");
+          if (!token) return ErrorResponse(token.error(), rid);
+          auto e = d->accounts->BeginEnrolment(*token);
+          if (!e) return ErrorResponse(e.error(), rid);
+          return Created(json::object{{"role", RoleName(e->role)},
+                                      {"totp_secret", Base32Encode(e->totp_seed)},
+                                      {"otpauth_uri", e->otpauth_uri},
+                                      {"creates_organisation_key", e->creates_organisation_key},
+                                      {"instance", e->instance}});
+        };
+        co_return co_await WithBody(ctx, *d->pool, std::move(work));
+      });
 
   server.Route(
       http::Verb::post, "/v1/accounts", [d](RequestContext& ctx) -> asio::awaitable<Response> {
@@ -232,14 +230,12 @@ void AddAccountRoutes(http::Server& server, AccountRouteDeps deps) {
             r.headers.set("Retry-After", session.error().detail);
             return r;
           }
-          if (!session && session.error().code == Errc::kUnauthenticated)
-            return Unauthenticated();
+          if (!session && session.error().code == Errc::kUnauthenticated) return Unauthenticated();
           if (!session) return ErrorResponse(session.error(), rid);
-          return SessionCookie(
-              Created(json::object{{"account_id", session->principal.account_id},
-                                   {"role", RoleName(session->principal.role)},
-                                   {"expires_at", session->expires_at}}),
-              session->token, d->session_lifetime_seconds);
+          return SessionCookie(Created(json::object{{"account_id", session->principal.account_id},
+                                                    {"role", RoleName(session->principal.role)},
+                                                    {"expires_at", session->expires_at}}),
+                               session->token, d->session_lifetime_seconds);
         };
         co_return co_await WithBody(ctx, *d->pool, std::move(work));
       });
@@ -247,8 +243,8 @@ void AddAccountRoutes(http::Server& server, AccountRouteDeps deps) {
   server.Route(http::Verb::get, "/v1/sessions/current",
                [d](RequestContext& ctx) -> asio::awaitable<Response> {
                  auto work = [](const Principal& who, const std::string&) {
-                   return Response::Json(json::serialize(json::object{
-                       {"account_id", who.account_id}, {"role", RoleName(who.role)}}));
+                   return Response::Json(json::serialize(
+                       json::object{{"account_id", who.account_id}, {"role", RoleName(who.role)}}));
                  };
                  co_return co_await AsPrincipal(*d, ctx, std::move(work));
                });
@@ -265,45 +261,43 @@ void AddAccountRoutes(http::Server& server, AccountRouteDeps deps) {
                  co_return co_await Offload(*d->pool, std::move(work));
                });
 
-  server.Route(http::Verb::get, "/v1/accounts",
-               [d](RequestContext& ctx) -> asio::awaitable<Response> {
-                 std::string rid = ctx.request_id();
-                 auto work = [d, rid](const Principal& who, const std::string&) {
-                   if (who.role != Role::kAdmin)
-                     return ErrorResponse(MakeError(Errc::kPermissionDenied, ""), rid);
-                   auto list = d->accounts->List();
-                   if (!list) return ErrorResponse(list.error(), rid);
-                   json::array items;
-                   for (const auto& a : *list) items.push_back(AccountJson(a));
-                   return Response::Json(
-                       json::serialize(json::object{{"accounts", std::move(items)}}));
-                 };
-                 co_return co_await AsPrincipal(*d, ctx, std::move(work));
-               });
-
   server.Route(
-      http::Verb::get, "/v1/accounts/me/keys",
-      [d](RequestContext& ctx) -> asio::awaitable<Response> {
+      http::Verb::get, "/v1/accounts", [d](RequestContext& ctx) -> asio::awaitable<Response> {
         std::string rid = ctx.request_id();
         auto work = [d, rid](const Principal& who, const std::string&) {
-          auto keys = d->accounts->KeysOf(who.account_id);
-          if (!keys) return ErrorResponse(keys.error(), rid);
-          json::array generations, wraps;
-          for (const auto& g : keys->generations)
-            generations.push_back(json::object{{"generation", g.generation},
-                                               {"recipient", g.recipient},
-                                               {"previous", B64(g.previous)},
-                                               {"log_index", g.log_index}});
-          for (const auto& [generation, wrap] : keys->wraps)
-            wraps.push_back(json::object{{"generation", generation}, {"wrap", B64(wrap)}});
-          json::object out = AccountJson(keys->account);
-          out["identity"] = B64(keys->identity);
-          out["generations"] = std::move(generations);
-          out["wraps"] = std::move(wraps);
-          return Response::Json(json::serialize(out));
+          if (who.role != Role::kAdmin)
+            return ErrorResponse(MakeError(Errc::kPermissionDenied, ""), rid);
+          auto list = d->accounts->List();
+          if (!list) return ErrorResponse(list.error(), rid);
+          json::array items;
+          for (const auto& a : *list) items.push_back(AccountJson(a));
+          return Response::Json(json::serialize(json::object{{"accounts", std::move(items)}}));
         };
         co_return co_await AsPrincipal(*d, ctx, std::move(work));
       });
+
+  server.Route(http::Verb::get, "/v1/accounts/me/keys",
+               [d](RequestContext& ctx) -> asio::awaitable<Response> {
+                 std::string rid = ctx.request_id();
+                 auto work = [d, rid](const Principal& who, const std::string&) {
+                   auto keys = d->accounts->KeysOf(who.account_id);
+                   if (!keys) return ErrorResponse(keys.error(), rid);
+                   json::array generations, wraps;
+                   for (const auto& g : keys->generations)
+                     generations.push_back(json::object{{"generation", g.generation},
+                                                        {"recipient", g.recipient},
+                                                        {"previous", B64(g.previous)},
+                                                        {"log_index", g.log_index}});
+                   for (const auto& [generation, wrap] : keys->wraps)
+                     wraps.push_back(json::object{{"generation", generation}, {"wrap", B64(wrap)}});
+                   json::object out = AccountJson(keys->account);
+                   out["identity"] = B64(keys->identity);
+                   out["generations"] = std::move(generations);
+                   out["wraps"] = std::move(wraps);
+                   return Response::Json(json::serialize(out));
+                 };
+                 co_return co_await AsPrincipal(*d, ctx, std::move(work));
+               });
 
   server.Route(http::Verb::put, "/v1/accounts/{id}/role",
                [d](RequestContext& ctx) -> asio::awaitable<Response> {
@@ -349,50 +343,48 @@ void AddAccountRoutes(http::Server& server, AccountRouteDeps deps) {
                  co_return co_await AsPrincipal(*d, ctx, std::move(work));
                });
 
-  server.Route(http::Verb::get, "/v1/keys/current",
-               [d](RequestContext& ctx) -> asio::awaitable<Response> {
-                 std::string rid = ctx.request_id();
-                 auto work = [d, rid]() {
-                   auto key = d->accounts->CurrentKey();
-                   if (!key) return ErrorResponse(key.error(), rid);
-                   return Response::Json(json::serialize(json::object{
-                       {"generation", key->generation},
-                       {"recipient", key->recipient},
-                       {"log_index", key->log_index}}));
-                 };
-                 co_return co_await Offload(*d->pool, std::move(work));
-               });
-
   server.Route(
-      http::Verb::post, "/v1/keys", [d](RequestContext& ctx) -> asio::awaitable<Response> {
+      http::Verb::get, "/v1/keys/current", [d](RequestContext& ctx) -> asio::awaitable<Response> {
         std::string rid = ctx.request_id();
-        auto work = [d, rid](const Principal& who, const std::string& text) {
-          auto o = JsonObject::Parse(text, {"recipient", "previous", "wraps"});
-          if (!o) return ErrorResponse(o.error(), rid);
-          accounts::NewKeyGeneration key;
-          auto recipient = o->String("recipient");
-          auto previous = o->Base64("previous");
-          auto wraps = o->Objects("wraps", kMaxWraps, {"account_id", "wrap"});
-          if (!recipient) return ErrorResponse(recipient.error(), rid);
-          if (!previous) return ErrorResponse(previous.error(), rid);
-          if (!wraps) return ErrorResponse(wraps.error(), rid);
-          key.recipient = std::string(*recipient);
-          key.previous = std::move(*previous);
-          for (const auto& w : *wraps) {
-            auto account = w.String("account_id");
-            auto wrap = w.Base64("wrap");
-            if (!account) return ErrorResponse(account.error(), rid);
-            if (!wrap) return ErrorResponse(wrap.error(), rid);
-            key.wraps.emplace_back(std::string(*account), std::move(*wrap));
-          }
-          auto generation = d->accounts->RotateKey(key, who);
-          if (!generation) return ErrorResponse(generation.error(), rid);
-          return Created(json::object{{"generation", generation->generation},
-                                      {"recipient", generation->recipient},
-                                      {"log_index", generation->log_index}});
+        auto work = [d, rid]() {
+          auto key = d->accounts->CurrentKey();
+          if (!key) return ErrorResponse(key.error(), rid);
+          return Response::Json(json::serialize(json::object{{"generation", key->generation},
+                                                             {"recipient", key->recipient},
+                                                             {"log_index", key->log_index}}));
         };
-        co_return co_await AsPrincipal(*d, ctx, std::move(work));
+        co_return co_await Offload(*d->pool, std::move(work));
       });
+
+  server.Route(http::Verb::post, "/v1/keys", [d](RequestContext& ctx) -> asio::awaitable<Response> {
+    std::string rid = ctx.request_id();
+    auto work = [d, rid](const Principal& who, const std::string& text) {
+      auto o = JsonObject::Parse(text, {"recipient", "previous", "wraps"});
+      if (!o) return ErrorResponse(o.error(), rid);
+      accounts::NewKeyGeneration key;
+      auto recipient = o->String("recipient");
+      auto previous = o->Base64("previous");
+      auto wraps = o->Objects("wraps", kMaxWraps, {"account_id", "wrap"});
+      if (!recipient) return ErrorResponse(recipient.error(), rid);
+      if (!previous) return ErrorResponse(previous.error(), rid);
+      if (!wraps) return ErrorResponse(wraps.error(), rid);
+      key.recipient = std::string(*recipient);
+      key.previous = std::move(*previous);
+      for (const auto& w : *wraps) {
+        auto account = w.String("account_id");
+        auto wrap = w.Base64("wrap");
+        if (!account) return ErrorResponse(account.error(), rid);
+        if (!wrap) return ErrorResponse(wrap.error(), rid);
+        key.wraps.emplace_back(std::string(*account), std::move(*wrap));
+      }
+      auto generation = d->accounts->RotateKey(key, who);
+      if (!generation) return ErrorResponse(generation.error(), rid);
+      return Created(json::object{{"generation", generation->generation},
+                                  {"recipient", generation->recipient},
+                                  {"log_index", generation->log_index}});
+    };
+    co_return co_await AsPrincipal(*d, ctx, std::move(work));
+  });
 
   server.Route(http::Verb::post, "/v1/keys/current/wraps",
                [d](RequestContext& ctx) -> asio::awaitable<Response> {
@@ -411,55 +403,54 @@ void AddAccountRoutes(http::Server& server, AccountRouteDeps deps) {
                  co_return co_await AsPrincipal(*d, ctx, std::move(work));
                });
 
-  server.Route(
-      http::Verb::post, "/v1/recovery-shares",
-      [d](RequestContext& ctx) -> asio::awaitable<Response> {
-        std::string rid = ctx.request_id();
-        auto work = [d, rid](const Principal& who, const std::string& text) {
-          auto o = JsonObject::Parse(text, {"threshold", "shares"});
-          if (!o) return ErrorResponse(o.error(), rid);
-          auto threshold = o->Integer("threshold", 2, 255);
-          auto items = o->Objects("shares", 255, {"holder", "index", "share"});
-          if (!threshold) return ErrorResponse(threshold.error(), rid);
-          if (!items) return ErrorResponse(items.error(), rid);
-          std::vector<accounts::RecoveryShare> shares;
-          for (const auto& item : *items) {
-            auto holder = item.String("holder");
-            auto index = item.Integer("index", 1, 255);
-            auto share = item.Base64("share");
-            if (!holder) return ErrorResponse(holder.error(), rid);
-            if (!index) return ErrorResponse(index.error(), rid);
-            if (!share) return ErrorResponse(share.error(), rid);
-            shares.push_back({std::string(*holder), static_cast<std::uint32_t>(*index),
-                              std::move(*share)});
-          }
-          auto stored = d->accounts->StoreRecoveryShares(static_cast<std::uint32_t>(*threshold),
-                                                         shares, who);
-          if (!stored) return ErrorResponse(stored.error(), rid);
-          return NoContent();
-        };
-        co_return co_await AsPrincipal(*d, ctx, std::move(work));
-      });
-
-  server.Route(http::Verb::get, "/v1/recovery-shares/mine",
+  server.Route(http::Verb::post, "/v1/recovery-shares",
                [d](RequestContext& ctx) -> asio::awaitable<Response> {
                  std::string rid = ctx.request_id();
-                 auto work = [d, rid](const Principal& who, const std::string&) {
-                   auto shares = d->accounts->RecoverySharesOf(who.account_id);
-                   if (!shares) return ErrorResponse(shares.error(), rid);
-                   json::array items;
-                   for (const auto& s : *shares)
-                     items.push_back(json::object{{"id", s.id},
-                                                  {"generation", s.generation},
-                                                  {"index", s.index},
-                                                  {"threshold", s.threshold},
-                                                  {"count", s.count},
-                                                  {"share", B64(s.share)}});
-                   return Response::Json(
-                       json::serialize(json::object{{"shares", std::move(items)}}));
+                 auto work = [d, rid](const Principal& who, const std::string& text) {
+                   auto o = JsonObject::Parse(text, {"threshold", "shares"});
+                   if (!o) return ErrorResponse(o.error(), rid);
+                   auto threshold = o->Integer("threshold", 2, 255);
+                   auto items = o->Objects("shares", 255, {"holder", "index", "share"});
+                   if (!threshold) return ErrorResponse(threshold.error(), rid);
+                   if (!items) return ErrorResponse(items.error(), rid);
+                   std::vector<accounts::RecoveryShare> shares;
+                   for (const auto& item : *items) {
+                     auto holder = item.String("holder");
+                     auto index = item.Integer("index", 1, 255);
+                     auto share = item.Base64("share");
+                     if (!holder) return ErrorResponse(holder.error(), rid);
+                     if (!index) return ErrorResponse(index.error(), rid);
+                     if (!share) return ErrorResponse(share.error(), rid);
+                     shares.push_back({std::string(*holder), static_cast<std::uint32_t>(*index),
+                                       std::move(*share)});
+                   }
+                   auto stored = d->accounts->StoreRecoveryShares(
+                       static_cast<std::uint32_t>(*threshold), shares, who);
+                   if (!stored) return ErrorResponse(stored.error(), rid);
+                   return NoContent();
                  };
                  co_return co_await AsPrincipal(*d, ctx, std::move(work));
                });
+
+  server.Route(
+      http::Verb::get, "/v1/recovery-shares/mine",
+      [d](RequestContext& ctx) -> asio::awaitable<Response> {
+        std::string rid = ctx.request_id();
+        auto work = [d, rid](const Principal& who, const std::string&) {
+          auto shares = d->accounts->RecoverySharesOf(who.account_id);
+          if (!shares) return ErrorResponse(shares.error(), rid);
+          json::array items;
+          for (const auto& s : *shares)
+            items.push_back(json::object{{"id", s.id},
+                                         {"generation", s.generation},
+                                         {"index", s.index},
+                                         {"threshold", s.threshold},
+                                         {"count", s.count},
+                                         {"share", B64(s.share)}});
+          return Response::Json(json::serialize(json::object{{"shares", std::move(items)}}));
+        };
+        co_return co_await AsPrincipal(*d, ctx, std::move(work));
+      });
 
   server.Route(http::Verb::post, "/v1/read-tokens",
                [d](RequestContext& ctx) -> asio::awaitable<Response> {

@@ -25,7 +25,9 @@ TEST(Base32, DecodesWhatItEncodesAndRefusesTheRest) {
   EXPECT_FALSE(Base32Decode("mzxw6"));  // lower case
   EXPECT_FALSE(Base32Decode("MZXW6==="));
   EXPECT_FALSE(Base32Decode("MZ1"));
-  EXPECT_FALSE(Base32Decode("MZ"  "Z"));  // non-zero padding bits
+  EXPECT_FALSE(
+      Base32Decode("MZ"
+                   "Z"));  // non-zero padding bits
 }
 
 }  // namespace

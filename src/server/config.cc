@@ -227,9 +227,10 @@ std::string FormatConfig(const Config& c) {
   out += "session_idle_minutes = " +
          std::to_string(std::chrono::duration_cast<std::chrono::minutes>(c.session_idle).count()) +
          "\n";
-  out += "session_hours = " +
-         std::to_string(std::chrono::duration_cast<std::chrono::hours>(c.session_lifetime).count()) +
-         "\n";
+  out +=
+      "session_hours = " +
+      std::to_string(std::chrono::duration_cast<std::chrono::hours>(c.session_lifetime).count()) +
+      "\n";
   out += "# Failed sign-ins in a row before a login name is locked, and for how long.\n";
   out += "max_failed_logins = " + std::to_string(c.max_failed_logins) + "\n";
   out += "login_lockout_minutes = " +

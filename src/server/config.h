@@ -17,10 +17,10 @@ namespace vigil::server {
 struct Config {
   std::string listen_address = "127.0.0.1";
   std::uint16_t listen_port = 8080;
-  std::filesystem::path data_dir;   // absolute after loading
-  std::string database = "sqlite";  // "sqlite", or a PostgreSQL URI "postgresql://…"
-  std::string log_origin;           // checkpoint origin line, e.g. "vigil.example.org/log"
-  std::size_t threads = 0;          // 0: one per core
+  std::filesystem::path data_dir;     // absolute after loading
+  std::string database = "sqlite";    // "sqlite", or a PostgreSQL URI "postgresql://…"
+  std::string log_origin;             // checkpoint origin line, e.g. "vigil.example.org/log"
+  std::size_t threads = 0;            // 0: one per core
   std::size_t blocking_threads = 64;  // requests waiting on disk or database at once
   std::uint64_t max_body_bytes = 1 << 20;
   std::uint64_t max_upload_bytes = 2ull << 30;

@@ -10,6 +10,7 @@
 
 #include "accounts/accounts.h"
 #include "api/account_routes.h"
+#include "api/form_routes.h"
 #include "api/log_routes.h"
 #include "api/report_routes.h"
 #include "base/random.h"
@@ -61,8 +62,7 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   // The server key opens TOTP seeds; mirrors never get it (DESIGN.md section 3).
   auto server_key_text = ReadText(config.data_dir / "keys" / "server.key");
   if (!server_key_text) return Fail(server_key_text.error().detail + " (run vigil init)");
-  while (!server_key_text->empty() && server_key_text->back() == '\n')
-    server_key_text->pop_back();
+  while (!server_key_text->empty() && server_key_text->back() == '\n') server_key_text->pop_back();
   auto server_key = age::X25519Identity::Parse(*server_key_text);
   SecureZero(server_key_text->data(), server_key_text->size());
   if (!server_key) return Fail("keys/server.key is not an age identity");
@@ -131,6 +131,18 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
     return who && who->role != accounts::Role::kCoordinator;
   };
   api::AddLogRoutes(server, *log_dir, {config.log_entries_public, may_read_entries});
+  api::FormRouteDeps form_deps;
+  form_deps.reports = &reports;
+  form_deps.blobs = blobs->get();
+  form_deps.pool = &blocking;
+  form_deps.random = &random;
+  form_deps.instance = config.log_origin;
+  form_deps.organisation_recipient = [&accounts]() -> Result<std::string> {
+    VIGIL_ASSIGN_OR_RETURN(accounts::KeyGeneration current, accounts.CurrentKey());
+    return current.recipient;
+  };
+  form_deps.max_request_bytes = config.max_upload_bytes;
+  api::AddFormRoutes(server, std::move(form_deps));
   api::AddAccountRoutes(server, {&accounts, &blocking, config.log_origin,
                                  static_cast<std::int64_t>(config.session_lifetime.count())});
   api::ReportRouteDeps report_deps;

@@ -1,13 +1,15 @@
 // Accounts and keys end to end against a real vigild, on SQLite and on the harness's
 // PostgreSQL, with the client's side done as a browser would: passphrase derivations, age
 // encryption of identities and wraps, TOTP codes. The whole reporter → coordinator → reply →
-// reporter round trip; roles, lock-out, key rotation and read tokens.
+// reporter round trip; roles, lock-out, key rotation and read tokens; the no-JavaScript form
+// and its plaintext canary.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include "auth/derivation.h"
 #include "auth/passphrase.h"
@@ -54,8 +56,13 @@ class AccountApiTest : public ::testing::TestWithParam<std::string> {
         organisation_(age::X25519Identity::Generate(random_)) {}
 
   Device NewDevice(std::string name) {
-    return Device{std::move(name), Text(auth::GeneratePassphrase(random_, 6)),
-                  random_.Generate(16), age::X25519Identity::Generate(random_), {}, {}, {}};
+    return Device{std::move(name),
+                  Text(auth::GeneratePassphrase(random_, 6)),
+                  random_.Generate(16),
+                  age::X25519Identity::Generate(random_),
+                  {},
+                  {},
+                  {}};
   }
   Bytes EncryptTo(const std::vector<std::string>& recipients, ByteSpan plain) {
     std::vector<age::X25519Recipient> parsed;
@@ -89,14 +96,14 @@ class AccountApiTest : public ::testing::TestWithParam<std::string> {
     age::ScryptRecipient by_passphrase(SecretBytes(AsBytes(d.passphrase)), 10);
     const age::Recipient* rs[] = {&by_passphrase};
     SecretBytes identity_text = d.identity.Encode();
-    json::object body{{"invitation_token", token},
-                      {"login_name", d.login_name},
-                      {"login_salt", HexEncode(d.salt)},
-                      {"login_secret", LoginSecret(d)},
-                      {"recipient", d.identity.ToRecipient().ToString()},
-                      {"identity", Base64Encode(*age::EncryptBytes(identity_text.span(), rs,
-                                                                   random_))},
-                      {"totp_code", Code(d)}};
+    json::object body{
+        {"invitation_token", token},
+        {"login_name", d.login_name},
+        {"login_salt", HexEncode(d.salt)},
+        {"login_secret", LoginSecret(d)},
+        {"recipient", d.identity.ToRecipient().ToString()},
+        {"identity", Base64Encode(*age::EncryptBytes(identity_text.span(), rs, random_))},
+        {"totp_code", Code(d)}};
     if (e.at("creates_organisation_key").as_bool()) {
       SecretBytes org = organisation_.Encode();
       body["organisation_recipient"] = organisation_.ToRecipient().ToString();
@@ -155,13 +162,13 @@ TEST_P(AccountApiTest, ReporterCoordinatorReplyRoundTrip) {
   // A reporter: keys derived from a generated passphrase, the report encrypted to both.
   std::string reporter_passphrase = Text(auth::GeneratePassphrase(random_));
   auto reporter = *auth::DeriveReporterKeys(reporter_passphrase, origin);
-  auto report = server_.Send(
-      "POST", "/v1/reports",
-      json::serialize(json::object{
-          {"lookup_id", HexEncode(reporter.lookup_id)},
-          {"reporter_recipient", reporter.recipient},
-          {"ciphertext", Base64Encode(EncryptTo({org_recipient, reporter.recipient},
-                                                AsBytes("they followed me home")))}}));
+  auto report =
+      server_.Send("POST", "/v1/reports",
+                   json::serialize(json::object{
+                       {"lookup_id", HexEncode(reporter.lookup_id)},
+                       {"reporter_recipient", reporter.recipient},
+                       {"ciphertext", Base64Encode(EncryptTo({org_recipient, reporter.recipient},
+                                                             AsBytes("they followed me home")))}}));
   ASSERT_EQ(report.status, 201u) << report.body;
   std::string report_id(Object(report).at("report_id").as_string());
   std::string message_id(Object(report).at("message_id").as_string());
@@ -208,25 +215,24 @@ TEST_P(AccountApiTest, ReporterCoordinatorReplyRoundTrip) {
   EXPECT_EQ(Decrypt(AsBytes(content.body), *org), "they followed me home");
   auto reply = server_.Send(
       "POST", "/v1/reports/" + report_id + "/messages",
-      json::serialize(json::object{
-          {"ciphertext", Base64Encode(EncryptTo({reporter.recipient, org_recipient},
-                                                AsBytes("we can help; call us")))}}),
+      json::serialize(
+          json::object{{"ciphertext", Base64Encode(EncryptTo({reporter.recipient, org_recipient},
+                                                             AsBytes("we can help; call us")))}}),
       As(coordinator));
   ASSERT_EQ(reply.status, 201u) << reply.body;
 
   // The reporter comes back with the passphrase alone and reads the reply.
   auto again = *auth::DeriveReporterKeys(reporter_passphrase, origin);
-  auto thread = Object(server_.Send(
-      "POST", "/v1/lookups",
-      json::serialize(json::object{{"lookup_id", HexEncode(again.lookup_id)}})));
+  auto thread = Object(
+      server_.Send("POST", "/v1/lookups",
+                   json::serialize(json::object{{"lookup_id", HexEncode(again.lookup_id)}})));
   const auto& messages = thread.at("messages").as_array();
   ASSERT_EQ(messages.size(), 2u);
   EXPECT_EQ(messages[1].at("author").as_string(), "organisation");
-  auto reply_body =
-      server_.Send("GET",
-                   "/v1/reports/" + report_id + "/messages/" +
-                       std::string(messages[1].at("id").as_string()),
-                   "", {{"Vigil-Lookup-Id", HexEncode(again.lookup_id)}});
+  auto reply_body = server_.Send(
+      "GET",
+      "/v1/reports/" + report_id + "/messages/" + std::string(messages[1].at("id").as_string()), "",
+      {{"Vigil-Lookup-Id", HexEncode(again.lookup_id)}});
   auto reporter_identity = age::X25519Identity::Parse(Text(again.identity));
   EXPECT_EQ(Decrypt(AsBytes(reply_body.body), *reporter_identity), "we can help; call us");
 
@@ -257,8 +263,7 @@ TEST_P(AccountApiTest, RolesLockOutRotationAndReadTokens) {
   ASSERT_EQ(Enrol(auditor, std::string(Object(invitation).at("token").as_string())).status, 201u);
   ASSERT_EQ(SignIn(auditor).status, 201u);
   EXPECT_EQ(ErrorCode(server_.Send("GET", "/v1/reports", "", As(auditor))), "forbidden");
-  EXPECT_EQ(ErrorCode(server_.Send("POST", "/v1/invitations", R"({"role":"admin"})",
-                                   As(auditor))),
+  EXPECT_EQ(ErrorCode(server_.Send("POST", "/v1/invitations", R"({"role":"admin"})", As(auditor))),
             "forbidden");
   EXPECT_EQ(ErrorCode(server_.Send("POST", "/v1/invitations", R"({"role":"king"})", As(admin))),
             "invalid_request");
@@ -276,10 +281,10 @@ TEST_P(AccountApiTest, RolesLockOutRotationAndReadTokens) {
   // Lock-out: five wrong secrets, then even the right one waits.
   std::string wrong_secret = Base64Encode(Bytes(32, 1));
   for (int i = 0; i < 5; ++i) {
-    auto r = server_.Send("POST", "/v1/sessions",
-                          json::serialize(json::object{{"login_name", "admin"},
-                                                       {"login_secret", wrong_secret},
-                                                       {"totp_code", "000000"}}));
+    auto r = server_.Send(
+        "POST", "/v1/sessions",
+        json::serialize(json::object{
+            {"login_name", "admin"}, {"login_secret", wrong_secret}, {"totp_code", "000000"}}));
     EXPECT_EQ(ErrorCode(r), "invalid_credentials");
   }
   auto locked = server_.Send("POST", "/v1/sessions",
@@ -292,8 +297,9 @@ TEST_P(AccountApiTest, RolesLockOutRotationAndReadTokens) {
   // The auditor is removed (signed out at once); the last administrator cannot be.
   auto accounts = Object(server_.Send("GET", "/v1/accounts", "", As(admin)));
   EXPECT_EQ(accounts.at("accounts").as_array().size(), 3u);  // admin, auditor, mirror token
-  EXPECT_EQ(server_.Send("PUT", "/v1/accounts/" + auditor.account_id + "/role",
-                         R"({"role":"none"})", As(admin))
+  EXPECT_EQ(server_
+                .Send("PUT", "/v1/accounts/" + auditor.account_id + "/role", R"({"role":"none"})",
+                      As(admin))
                 .status,
             204u);
   EXPECT_EQ(ErrorCode(server_.Send("GET", "/v1/sessions/current", "", As(auditor))),
@@ -324,6 +330,143 @@ TEST_P(AccountApiTest, RolesLockOutRotationAndReadTokens) {
   // Signing out ends the session.
   EXPECT_EQ(server_.Send("DELETE", "/v1/sessions/current", "", As(admin)).status, 204u);
   EXPECT_EQ(ErrorCode(server_.Send("GET", "/v1/accounts", "", As(admin))), "unauthenticated");
+}
+
+// Every regular file under `dir` that contains `needle`.
+std::vector<std::string> FilesContaining(const std::filesystem::path& dir,
+                                         std::string_view needle) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(
+           dir, std::filesystem::directory_options::skip_permission_denied, ec);
+       it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec || !it->is_regular_file()) continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.find(needle) != std::string::npos) found.push_back(it->path().string());
+  }
+  return found;
+}
+
+// A multipart/form-data body as a browser sends it.
+struct Part {
+  std::string name;
+  std::optional<std::string> filename;
+  std::string content;
+};
+constexpr char kBoundary[] = "----vigilFormBoundary7MA4YWxkTrZu0gW";
+std::string FormBody(const std::vector<Part>& parts) {
+  std::string body;
+  for (const auto& p : parts) {
+    body += std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + p.name +
+            "\"";
+    if (p.filename) body += "; filename=\"" + *p.filename + "\"\r\nContent-Type: image/jpeg";
+    body += "\r\n\r\n" + p.content + "\r\n";
+  }
+  return body + "--" + kBoundary + "--\r\n";
+}
+Headers FormHeaders() {
+  return {{"Content-Type", std::string("multipart/form-data; boundary=") + kBoundary}};
+}
+
+// The no-JavaScript path: the server encrypts the form as it arrives to the organisation and a
+// passphrase it shows once; the reporter's passphrase opens the report and its files, and no
+// plaintext reaches any file of the instance, the database or the server log.
+TEST_P(AccountApiTest, NoJavaScriptFormEncryptsOnArrivalAndStoresNoPlaintext) {
+  Device admin = NewDevice("admin");
+  ASSERT_EQ(Enrol(admin, server_.invitation_token()).status, 201u);
+
+  auto page = server_.Send("GET", "/nojs/report?lang=ar");
+  ASSERT_EQ(page.status, 200u);
+  EXPECT_NE(page.body.find("dir=\"rtl\""), std::string::npos);
+  EXPECT_EQ(page.body.find("<script"), std::string::npos);
+  EXPECT_NE(std::string(page.Header("Content-Security-Policy")).find("form-action 'self'"),
+            std::string::npos);
+
+  const std::string text_canary = "CANARY-TEXT-" + HexEncode(random_.Generate(8));
+  const std::string file_canary = "CANARY-FILE-" + HexEncode(random_.Generate(8));
+  std::string big_file = file_canary + std::string(300 * 1024, 'x') + file_canary;
+  auto sent =
+      server_.Send("POST", "/nojs/report?lang=fr",
+                   FormBody({{"what", std::nullopt, "They said: " + text_canary},
+                             {"when", std::nullopt, "mars 2026"},
+                             {"where", std::nullopt, ""},
+                             {"files", "photo.jpg", big_file},
+                             {"files", "note.txt", "small " + file_canary},
+                             {"files", "", ""}}),  // the empty part of a file input left empty
+                   FormHeaders());
+  ASSERT_EQ(sent.status, 201u) << sent.body;
+  EXPECT_EQ(sent.Header("Cache-Control"), "no-store");
+  std::size_t strong = sent.body.find("<strong>");
+  ASSERT_NE(strong, std::string::npos);
+  std::string passphrase =
+      sent.body.substr(strong + 8, sent.body.find("</strong>", strong) - strong - 8);
+  EXPECT_EQ(auth::CountListWords(passphrase), 8u) << passphrase;
+
+  // The reporter reads it back with the passphrase alone.
+  std::string origin(Object(server_.Send("GET", "/v1/instance")).at("log_origin").as_string());
+  auto keys = *auth::DeriveReporterKeys(passphrase, origin);
+  auto reporter = *age::X25519Identity::Parse(Text(keys.identity));
+  auto thread =
+      Object(server_.Send("POST", "/v1/lookups",
+                          json::serialize(json::object{{"lookup_id", HexEncode(keys.lookup_id)}})));
+  std::string report_id(thread.at("report_id").as_string());
+  const auto& message = thread.at("messages").as_array().at(0);
+  Headers as_reporter = {{"Vigil-Lookup-Id", HexEncode(keys.lookup_id)}};
+  auto content = server_.Send(
+      "GET", "/v1/reports/" + report_id + "/messages/" + std::string(message.at("id").as_string()),
+      "", as_reporter);
+  auto report = json::parse(Decrypt(AsBytes(content.body), reporter)).as_object();
+  EXPECT_EQ(Decrypt(AsBytes(content.body), organisation_), json::serialize(report));
+  EXPECT_EQ(report.at("format").as_string(), "vigil-report/v1");
+  EXPECT_EQ(report.at("language").as_string(), "fr");
+  EXPECT_EQ(report.at("fields").at("what").as_string(), "They said: " + text_canary);
+  EXPECT_FALSE(report.at("fields").as_object().contains("where"));  // left empty
+  const auto& attachments = report.at("attachments").as_array();
+  ASSERT_EQ(attachments.size(), 2u);
+  EXPECT_EQ(attachments[0].at("name").as_string(), "photo.jpg");
+  EXPECT_EQ(attachments[0].at("size").as_int64(), static_cast<std::int64_t>(big_file.size()));
+  auto file = server_.Send("GET",
+                           "/v1/reports/" + report_id + "/attachments/" +
+                               std::string(attachments[0].at("id").as_string()),
+                           "", as_reporter);
+  ASSERT_EQ(file.status, 200u);
+  EXPECT_EQ(Decrypt(AsBytes(file.body), reporter), big_file);
+
+  // Bad forms get an error page with a stable code, and store nothing.
+  auto code_of = [](const http::GetResult& r) {
+    std::size_t at = r.body.find("data-error-code=\"");
+    return at == std::string::npos ? std::string("(none)")
+                                   : r.body.substr(at + 17, r.body.find('"', at + 17) - at - 17);
+  };
+  EXPECT_EQ(code_of(server_.Send("POST", "/nojs/report", "what=x",
+                                 {{"Content-Type", "application/x-www-form-urlencoded"}})),
+            "invalid_request");
+  EXPECT_EQ(code_of(server_.Send("POST", "/nojs/report", FormBody({{"who", std::nullopt, "x"}}),
+                                 FormHeaders())),
+            "invalid_request");
+  EXPECT_EQ(code_of(server_.Send("POST", "/nojs/report", FormBody({{"what", std::nullopt, " "}}),
+                                 FormHeaders())),
+            "invalid_request");
+  EXPECT_EQ(code_of(server_.Send("POST", "/nojs/report",
+                                 FormBody({{"what", std::nullopt, std::string(40000, 'a')}}),
+                                 FormHeaders())),
+            "payload_too_large");
+  EXPECT_EQ(
+      code_of(server_.Send("POST", "/nojs/report",
+                           FormBody({{"what", std::nullopt, "x"}}).substr(0, 60), FormHeaders())),
+      "invalid_request");
+
+  // The canaries: nowhere in the data directory (blobs, log, SQLite files), the PostgreSQL
+  // cluster's files, or the server's log.
+  for (const std::string& canary : {text_canary, file_canary}) {
+    EXPECT_EQ(FilesContaining(server_.data_dir(), canary), std::vector<std::string>{}) << canary;
+    if (GetParam() == "postgres") {
+      EXPECT_EQ(FilesContaining(testing::TempPostgres::Get().data_dir(), canary),
+                std::vector<std::string>{});
+    }
+    EXPECT_EQ(server_.server_log().find(canary), std::string::npos);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, AccountApiTest, ::testing::Values("sqlite", "postgres"),

@@ -6,16 +6,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <boost/json.hpp>
-#include <map>
 
 #include "base/check.h"
 #include "http/client.h"
