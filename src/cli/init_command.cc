@@ -10,6 +10,7 @@
 #include "cli/invite_command.h"
 #include "crypto/age/x25519_recipient.h"
 #include "server/config.h"
+#include "server/onion.h"
 #include "translog/appender.h"
 
 namespace vigil::cli {
@@ -19,6 +20,7 @@ struct InitFlags {
   std::string data_dir;
   std::string origin = "vigil.localhost/log";
   std::string listen = "127.0.0.1:8080";
+  bool onion = false;
 };
 
 Status Init(const InitFlags& flags) {
@@ -58,6 +60,8 @@ Status Init(const InitFlags& flags) {
       server::ParseConfig("--listen", "listen = " + flags.listen, {}, dir, config);
   if (!errors.lines.empty()) return MakeError(Errc::kInvalidArgument, errors.lines.front());
   config.data_dir = ".";
+  config.onion = flags.onion;
+  if (flags.onion) VIGIL_RETURN_IF_ERROR(server::CreateOnionDirectory(dir));
   VIGIL_ASSIGN_OR_RETURN(auto conf, OutputFile::Create((dir / "vigil.conf").string(), 0600));
   VIGIL_RETURN_IF_ERROR(conf->sink().Write(AsBytes(server::FormatConfig(config))));
   VIGIL_RETURN_IF_ERROR(conf->Commit());
@@ -69,6 +73,9 @@ Status Init(const InitFlags& flags) {
 
   std::printf("Created %s\n", fs::absolute(dir).lexically_normal().c_str());
   std::printf("Log verifier key: %s\n", translog::FormatVerifierKey(key->verifier_key()).c_str());
+  if (flags.onion)
+    std::printf("Onion service: vigild starts tor and prints the address; its keys will be in %s\n",
+                (dir / "tor" / "onion_service").c_str());
   std::printf("Start the server: vigild --config %s\n", (dir / "vigil.conf").c_str());
   std::printf("First administrator (one use, valid 72 hours): %s\n",
               JoinLink(config, invitation.token).c_str());
@@ -85,6 +92,8 @@ void RegisterInitCommand(CLI::App& app, Action& action) {
   init->add_option("--origin", flags->origin,
                    "The log's checkpoint origin, e.g. vigil.example.org/log");
   init->add_option("--listen", flags->listen, "Address and port to listen on (host:port)");
+  init->add_flag("--onion", flags->onion,
+                 "Run a Tor onion service (v3) with /usr/bin/tor; vigild prints its address");
   init->callback([&action, flags] { action = [flags] { return Init(*flags); }; });
 }
 

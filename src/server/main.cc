@@ -19,6 +19,7 @@
 #include "records/ledger.h"
 #include "reports/reports.h"
 #include "server/config.h"
+#include "server/onion.h"
 #include "store/blob_store.h"
 #include "store/postgres_database.h"
 #include "store/sqlite_database.h"
@@ -191,6 +192,10 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   if (auto started = server.Start(); !started) return Fail(started.error().detail);
   std::printf("vigild: listening on http://%s:%u\n", config.listen_address.c_str(), server.port());
   std::fflush(stdout);
+  // Onion service (onion = true): a tor child process in front of the server while vigild
+  // runs; it prints the address, and stops tor when `onion` goes out of scope.
+  auto onion = server::StartConfiguredOnionService(config, server.port());
+  if (!onion) return Fail("cannot start the onion service: " + onion.error().detail);
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
