@@ -153,6 +153,18 @@ const std::map<std::string, Setter, std::less<>>& Setters() {
          c.log_entries_public = v == "true";
          return "";
        }},
+      {"tls_certificate",
+       [](std::string_view v, Config& c, const std::filesystem::path& base) -> std::string {
+         std::filesystem::path p(v);
+         c.tls_certificate = v.empty() || p.is_absolute() ? p : (base / p).lexically_normal();
+         return "";
+       }},
+      {"tls_key",
+       [](std::string_view v, Config& c, const std::filesystem::path& base) -> std::string {
+         std::filesystem::path p(v);
+         c.tls_key = v.empty() || p.is_absolute() ? p : (base / p).lexically_normal();
+         return "";
+       }},
   };
   return *setters;
 }
@@ -194,6 +206,9 @@ ConfigErrors ParseConfig(std::string_view source, std::string_view text,
     Apply("override '" + o + "'", o, std::filesystem::current_path(), config, errors);
   if (config.data_dir.empty())
     errors.lines.push_back(std::string(source) + ": data_dir is required");
+  if (config.tls_certificate.empty() != config.tls_key.empty())
+    errors.lines.push_back(std::string(source) +
+                           ": tls_certificate and tls_key go together (both or neither)");
   if (config.log_origin.empty())
     errors.lines.push_back(std::string(source) + ": log_origin is required");
   return errors;
@@ -237,6 +252,11 @@ std::string FormatConfig(const Config& c) {
          std::to_string(std::chrono::duration_cast<std::chrono::minutes>(c.login_lockout).count()) +
          "\n";
   out += std::string("onion = ") + (c.onion ? "true" : "false") + "\n";
+  out +=
+      "# Native TLS: a PEM certificate chain and its key (both empty: plain HTTP, for a\n"
+      "# reverse proxy or the onion service in front).\n";
+  out += "tls_certificate = " + c.tls_certificate.string() + "\n";
+  out += "tls_key = " + c.tls_key.string() + "\n";
   out += "# Serve the log's entry bundles to anyone, not only to mirrors and auditors.\n";
   out += std::string("log_entries_public = ") + (c.log_entries_public ? "true" : "false") + "\n";
   return out;

@@ -34,7 +34,9 @@ struct Config {
   int max_failed_logins = 5;
   std::chrono::seconds login_lockout{15 * 60};
   bool onion = false;
-  bool log_entries_public = false;  // serve entry bundles to anyone (else: mirrors and auditors)
+  bool log_entries_public = false;
+  std::filesystem::path tls_certificate;  // PEM chain; empty: plain HTTP
+  std::filesystem::path tls_key;  // serve entry bundles to anyone (else: mirrors and auditors)
 };
 
 // All the problems found, one line each ("vigil.conf:7: listen: not host:port").

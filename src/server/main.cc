@@ -16,6 +16,7 @@
 #include "base/random.h"
 #include "crypto/age/x25519_recipient.h"
 #include "http/server.h"
+#include "http/stream.h"
 #include "records/ledger.h"
 #include "reports/reports.h"
 #include "server/config.h"
@@ -124,6 +125,11 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   options.max_connections = config.max_connections;
   options.header_timeout = config.header_timeout;
   options.body_timeout = config.body_timeout;
+  if (!config.tls_certificate.empty()) {
+    auto tls = http::MakeTlsContext(config.tls_certificate.string(), config.tls_key.string());
+    if (!tls) return Fail(tls.error().detail);
+    options.tls = std::move(*tls);
+  }
   http::Server server(options);
   // Entry bundles: read tokens (mirrors, auditors) and signed-in administrators and auditors.
   auto may_read_entries = [&accounts](const http::RequestContext& ctx) {
@@ -190,7 +196,8 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
                  co_return r;
                });
   if (auto started = server.Start(); !started) return Fail(started.error().detail);
-  std::printf("vigild: listening on http://%s:%u\n", config.listen_address.c_str(), server.port());
+  std::printf("vigild: listening on %s://%s:%u\n", options.tls ? "https" : "http",
+              config.listen_address.c_str(), server.port());
   std::fflush(stdout);
   // Onion service (onion = true): a tor child process in front of the server while vigild
   // runs; it prints the address, and stops tor when `onion` goes out of scope.
