@@ -458,8 +458,13 @@ TEST_P(AccountApiTest, NoJavaScriptFormEncryptsOnArrivalAndStoresNoPlaintext) {
       "invalid_request");
 
   // The canaries: nowhere in the data directory (blobs, log, SQLite files), the PostgreSQL
-  // cluster's files, or the server's log.
+  // cluster's files, the server's log, or a backup.
+  testing::TempDir backup_dir;
+  std::string backup = std::string(VIGIL_CLI) + " backup " + server_.data_dir().string() + " " +
+                       (backup_dir.path() / "b").string() + " > /dev/null";
+  ASSERT_EQ(std::system(backup.c_str()), 0);
   for (const std::string& canary : {text_canary, file_canary}) {
+    EXPECT_EQ(FilesContaining(backup_dir.path(), canary), std::vector<std::string>{}) << canary;
     EXPECT_EQ(FilesContaining(server_.data_dir(), canary), std::vector<std::string>{}) << canary;
     if (GetParam() == "postgres") {
       EXPECT_EQ(FilesContaining(testing::TempPostgres::Get().data_dir(), canary),
