@@ -43,7 +43,8 @@ Result<std::string> ReadText(const std::filesystem::path& path) {
   return ss.str();
 }
 
-int Run(const std::string& config_path, const std::vector<std::string>& overrides) {
+int Run(const std::string& config_path, const std::vector<std::string>& overrides,
+        bool list_routes) {
   auto text = ReadText(config_path);
   if (!text) return Fail(text.error().detail);
   server::Config config;
@@ -195,6 +196,10 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
                      std::to_string(server.open_connections()) + "\n";
                  co_return r;
                });
+  if (list_routes) {
+    for (const auto& route : server.RouteList()) std::printf("%s\n", route.c_str());
+    return 0;
+  }
   if (auto started = server.Start(); !started) return Fail(started.error().detail);
   std::printf("vigild: listening on %s://%s:%u\n", options.tls ? "https" : "http",
               config.listen_address.c_str(), server.port());
@@ -221,6 +226,9 @@ int main(int argc, char** argv) {
   std::string config_path;
   std::vector<std::string> overrides;
   app.add_option("--config", config_path, "Configuration file (vigil init writes one)")->required();
+  bool list_routes = false;
+  app.add_flag("--list-routes", list_routes,
+               "Print every route (METHOD pattern) and exit without serving (for contract tests)");
   app.add_option("--set", overrides, "Override a configuration key: --set key=value")
       ->allow_extra_args(false);
   try {
@@ -231,5 +239,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vigild: %s (see --help)\n", e.what());
     return 2;
   }
-  return Run(config_path, overrides);
+  return Run(config_path, overrides, list_routes);
 }
