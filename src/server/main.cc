@@ -13,6 +13,7 @@
 #include "api/form_routes.h"
 #include "api/log_routes.h"
 #include "api/report_routes.h"
+#include "api/tracker_routes.h"
 #include "base/random.h"
 #include "crypto/age/x25519_recipient.h"
 #include "http/server.h"
@@ -138,6 +139,10 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
     return who && who->role != accounts::Role::kCoordinator;
   };
   api::AddLogRoutes(server, *log_dir, {config.log_entries_public, may_read_entries});
+  // The State cooperation tracker: its compiled-in data are checked now (fail fast).
+  auto tracker_data = tracker::LoadBuiltinTracker();
+  if (!tracker_data) return Fail("tracker data: " + tracker_data.error().detail);
+  api::AddTrackerRoutes(server, *tracker_data);
   api::FormRouteDeps form_deps;
   form_deps.reports = &reports;
   form_deps.blobs = blobs->get();
