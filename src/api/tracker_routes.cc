@@ -3,6 +3,11 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "api/account_routes.h"
+#include "api/json.h"
+#include "api/responses.h"
+#include "http/request_parts.h"
+
 namespace vigil::api {
 namespace {
 
@@ -127,36 +132,205 @@ Response PublicJson(const json::object& body) {
   return r;
 }
 
+json::object EditJson(const tracker::EditView& e) {
+  return json::object{{"id", e.id},
+                      {"log_index", e.log_index},
+                      {"hour", e.hour},
+                      {"editor", e.editor},
+                      {"iso3", e.edit.iso3},
+                      {"field", e.edit.field},
+                      {"value", e.edit.value},
+                      {"source", e.edit.source}};
+}
+
+Response HistoryResponse(const Result<std::vector<tracker::EditView>>& edits,
+                         const std::string& rid) {
+  if (!edits) return ErrorResponse(edits.error(), rid);
+  json::array items;
+  for (const auto& e : *edits) items.push_back(EditJson(e));
+  json::object out{{"changes", std::move(items)}};
+  if (!edits->empty()) out["next_after"] = edits->back().log_index + 1;
+  return PublicJson(out);
+}
+
+// Editors and administrators change the tracker.
+Result<accounts::Principal> Editor(accounts::Accounts& accounts, const RequestContext& ctx) {
+  VIGIL_ASSIGN_OR_RETURN(accounts::Principal who, RequestPrincipal(accounts, ctx));
+  if (who.role != accounts::Role::kEditor && who.role != accounts::Role::kAdmin)
+    return MakeError(Errc::kPermissionDenied, "editors only");
+  return who;
+}
+
 }  // namespace
 
-void AddTrackerRoutes(http::Server& server, const tracker::TrackerData& data) {
-  // The answers depend on the data alone: made once.
-  json::array states;
-  for (const auto& s : data.states) states.push_back(SummaryJson(s));
-  auto list = std::make_shared<json::object>(json::object{{"compiled", data.compiled},
-                                                          {"headline", HeadlineJson(data)},
-                                                          {"statements", StatementsJson(data)},
-                                                          {"states", std::move(states)}});
-  server.Route(http::Verb::get, "/v1/states", [list](RequestContext&) -> asio::awaitable<Response> {
-    co_return PublicJson(*list);
-  });
-  server.Route(http::Verb::get, "/v1/states/{iso3}",
-               [&data](RequestContext& ctx) -> asio::awaitable<Response> {
-                 std::string_view iso3 = ctx.Param("iso3");
-                 if (!tracker::IsIso3166Alpha3(iso3))
-                   co_return Response::Error(HttpStatus::bad_request, "invalid_request",
-                                             "The request is not valid.");
-                 const tracker::StateRecord* s = data.Find(iso3);
-                 if (s == nullptr)
-                   co_return Response::Error(HttpStatus::not_found, "not_found",
-                                             "No such resource.");
-                 json::object out = SummaryJson(*s);
-                 out["source"] = s->source;
-                 out["notes"] = s->notes;
-                 out["timeline"] = TimelineJson(data, *s);
-                 out["compiled"] = data.compiled;
-                 co_return PublicJson(out);
+void AddTrackerRoutes(http::Server& server, TrackerRouteDeps deps) {
+  auto d = std::make_shared<TrackerRouteDeps>(deps);
+
+  server.Route(http::Verb::get, "/v1/states",
+               [d](RequestContext& ctx) -> asio::awaitable<Response> {
+                 std::string rid = ctx.request_id();
+                 auto work = [d, rid]() {
+                   auto data = d->edits->Current();
+                   if (!data) return ErrorResponse(data.error(), rid);
+                   json::array states;
+                   for (const auto& s : data->states) states.push_back(SummaryJson(s));
+                   return PublicJson(json::object{{"compiled", data->compiled},
+                                                  {"headline", HeadlineJson(*data)},
+                                                  {"statements", StatementsJson(*data)},
+                                                  {"states", std::move(states)}});
+                 };
+                 co_return co_await Offload(*d->pool, std::move(work));
                });
+
+  server.Route(http::Verb::get, "/v1/states/{iso3}",
+               [d](RequestContext& ctx) -> asio::awaitable<Response> {
+                 std::string iso3(ctx.Param("iso3"));
+                 std::string rid = ctx.request_id();
+                 if (!tracker::IsIso3166Alpha3(iso3))
+                   co_return ErrorResponse(MakeError(Errc::kInvalidArgument, "iso3"), rid);
+                 auto work = [d, iso3, rid]() {
+                   auto data = d->edits->Current();
+                   if (!data) return ErrorResponse(data.error(), rid);
+                   const tracker::StateRecord* s = data->Find(iso3);
+                   if (s == nullptr) return ErrorResponse(MakeError(Errc::kNotFound, ""), rid);
+                   json::object out = SummaryJson(*s);
+                   out["source"] = s->source;
+                   out["notes"] = s->notes;
+                   out["blocking_measures"] = FactJson(s->blocking_measures);
+                   out["non_cooperation_findings"] = FactJson(s->non_cooperation_findings);
+                   out["editor_notes"] = FactJson(s->editor_notes);
+                   out["timeline"] = TimelineJson(*data, *s);
+                   out["compiled"] = data->compiled;
+                   return PublicJson(out);
+                 };
+                 co_return co_await Offload(*d->pool, std::move(work));
+               });
+
+  server.Route(http::Verb::get, "/v1/states/{iso3}/history",
+               [d](RequestContext& ctx) -> asio::awaitable<Response> {
+                 std::string iso3(ctx.Param("iso3"));
+                 std::string rid = ctx.request_id();
+                 if (!tracker::IsIso3166Alpha3(iso3))
+                   co_return ErrorResponse(MakeError(Errc::kInvalidArgument, "iso3"), rid);
+                 auto work = [d, iso3, rid]() {
+                   return HistoryResponse(d->edits->History(iso3, 0, 1000), rid);
+                 };
+                 co_return co_await Offload(*d->pool, std::move(work));
+               });
+
+  server.Route(http::Verb::get, "/v1/tracker/changes",
+               [d](RequestContext& ctx) -> asio::awaitable<Response> {
+                 std::string rid = ctx.request_id();
+                 std::string_view after_text = http::QueryParam(ctx.query(), "after");
+                 std::uint64_t after = 0;
+                 for (char c : after_text) {
+                   if (c < '0' || c > '9' || after > (1ull << 50))
+                     co_return ErrorResponse(MakeError(Errc::kInvalidArgument, "after"), rid);
+                   after = after * 10 + static_cast<std::uint64_t>(c - '0');
+                 }
+                 auto work = [d, after, rid]() {
+                   return HistoryResponse(d->edits->History("", after, 500), rid);
+                 };
+                 co_return co_await Offload(*d->pool, std::move(work));
+               });
+
+  server.Route(
+      http::Verb::get, "/v1/tracker/export", [d](RequestContext& ctx) -> asio::awaitable<Response> {
+        std::string rid = ctx.request_id();
+        std::string format(http::QueryParam(ctx.query(), "format"));
+        if (format != "csv" && format != "json")
+          co_return ErrorResponse(MakeError(Errc::kInvalidArgument, "format"), rid);
+        auto work = [d, format, rid]() {
+          auto data = d->edits->Current();
+          if (!data) return ErrorResponse(data.error(), rid);
+          if (format == "json") {
+            json::array states;
+            for (const auto& s : data->states) {
+              json::object o = SummaryJson(s);
+              o["source"] = s.source;
+              o["notes"] = s.notes;
+              o["blocking_measures"] = FactJson(s.blocking_measures);
+              o["non_cooperation_findings"] = FactJson(s.non_cooperation_findings);
+              o["editor_notes"] = FactJson(s.editor_notes);
+              states.push_back(std::move(o));
+            }
+            return PublicJson(json::object{{"compiled", data->compiled},
+                                           {"statements", StatementsJson(*data)},
+                                           {"states", std::move(states)}});
+          }
+          Response r;
+          r.content_type = "text/csv; charset=utf-8";
+          r.body = tracker::ExportCsv(*data);
+          r.headers.set("Cache-Control", "public, max-age=300");
+          r.headers.set("Content-Disposition", "attachment; filename=\"vigil-states.csv\"");
+          return r;
+        };
+        co_return co_await Offload(*d->pool, std::move(work));
+      });
+
+  server.Route(http::Verb::post, "/v1/states/{iso3}/edits",
+               [d](RequestContext& ctx) -> asio::awaitable<Response> {
+                 std::string rid = ctx.request_id();
+                 std::string iso3(ctx.Param("iso3"));
+                 auto who = Editor(*d->accounts, ctx);
+                 if (!who) co_return ErrorResponse(who.error(), rid);
+                 auto body = co_await ctx.ReadBody();
+                 if (!body) co_return ErrorResponse(body.error(), rid);
+                 auto work = [d, rid, iso3, text = std::move(*body), actor = who->actor]() {
+                   auto o = JsonObject::Parse(text, {"field", "value", "source"});
+                   if (!o) return ErrorResponse(o.error(), rid);
+                   auto field = o->String("field");
+                   auto value = o->OptionalString("value");
+                   auto source = o->String("source");
+                   if (Status s = FirstError(field, value, source); !s)
+                     return ErrorResponse(s.error(), rid);
+                   auto edit = d->edits->Commit(
+                       {iso3, std::string(*field), std::string(*value), std::string(*source)},
+                       actor);
+                   if (!edit) return ErrorResponse(edit.error(), rid);
+                   return Response::Json(json::serialize(EditJson(*edit)), HttpStatus::created);
+                 };
+                 co_return co_await Offload(*d->pool, std::move(work));
+               });
+
+  server.Route(
+      http::Verb::post, "/v1/tracker/import",
+      [d](RequestContext& ctx) -> asio::awaitable<Response> {
+        std::string rid = ctx.request_id();
+        auto who = Editor(*d->accounts, ctx);
+        if (!who) co_return ErrorResponse(who.error(), rid);
+        auto body = co_await ctx.ReadBody();
+        if (!body) co_return ErrorResponse(body.error(), rid);
+        auto work = [d, rid, text = std::move(*body), actor = who->actor]() {
+          auto data = d->edits->Current();
+          if (!data) return ErrorResponse(data.error(), rid);
+          auto edits = tracker::ImportCsv(*data, text);
+          if (!edits) {
+            // The one line naming the row and the problem goes back: the importer needs it to
+            // fix the file (it holds only what the file and the data already say).
+            std::string detail = edits.error().detail;
+            for (char& c : detail)
+              if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+            return Response::Json(
+                json::serialize(
+                    json::object{{"error", json::object{{"code", "invalid_import"},
+                                                        {"message", "The file does not import."},
+                                                        {"detail", detail}}},
+                                 {"request_id", rid}}),
+                HttpStatus::bad_request);
+          }
+          json::array committed;
+          for (const auto& e : *edits) {
+            auto view = d->edits->Commit(e, actor);
+            if (!view) return ErrorResponse(view.error(), rid);
+            committed.push_back(EditJson(*view));
+          }
+          return Response::Json(json::serialize(json::object{{"changes", std::move(committed)}}),
+                                HttpStatus::created);
+        };
+        co_return co_await Offload(*d->pool, std::move(work));
+      },
+      http::RouteOptions{8 << 20});
 }
 
 }  // namespace vigil::api

@@ -98,6 +98,10 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   account_options.lockout = config.login_lockout;
   accounts::Accounts accounts(ledger, **database, random, clock, &*server_key, config.log_origin,
                               account_options);
+  // The State cooperation tracker: its compiled-in data are checked now (fail fast).
+  auto tracker_data = tracker::LoadBuiltinTracker();
+  if (!tracker_data) return Fail("tracker data: " + tracker_data.error().detail);
+  tracker::TrackerEdits tracker_edits(ledger, **database, random, *tracker_data);
   if (auto same = records::SameFileSystem(config.data_dir / "blobs", log_options.dir);
       same && *same)
     ledger.LetTheLogSyncBlobs();
@@ -139,10 +143,7 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
     return who && who->role != accounts::Role::kCoordinator;
   };
   api::AddLogRoutes(server, *log_dir, {config.log_entries_public, may_read_entries});
-  // The State cooperation tracker: its compiled-in data are checked now (fail fast).
-  auto tracker_data = tracker::LoadBuiltinTracker();
-  if (!tracker_data) return Fail("tracker data: " + tracker_data.error().detail);
-  api::AddTrackerRoutes(server, *tracker_data);
+  api::AddTrackerRoutes(server, {&tracker_edits, &accounts, &blocking});
   api::FormRouteDeps form_deps;
   form_deps.reports = &reports;
   form_deps.blobs = blobs->get();

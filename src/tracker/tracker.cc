@@ -259,6 +259,183 @@ Result<TrackerData> LoadTracker(const TrackerFiles& files, std::string compiled)
   return data;
 }
 
+std::span<const std::string_view> EditableFields() {
+  static constexpr std::string_view kFields[] = {
+      "status",      "ratification_date",   "withdrawal_effective",
+      "apic_status", "apic_signature_date", "apic_ratification_date",
+      "statement",   "blocking_measures",   "non_cooperation_findings",
+      "notes"};
+  return kFields;
+}
+
+Status ApplyEdit(TrackerData& data, const TrackerEdit& edit) {
+  auto bad = [&](std::string what) {
+    return MakeError(Errc::kInvalidArgument, edit.iso3 + " " + edit.field + ": " + what);
+  };
+  if (!IsIso3166Alpha3(edit.iso3))
+    return MakeError(Errc::kInvalidArgument,
+                     "'" + edit.iso3 + "' is not an ISO 3166-1 alpha-3 code");
+  if (edit.source.find_first_not_of(" \t") == std::string::npos)
+    return bad("a source is required for every change");
+  if (edit.source.size() > 2000 || edit.value.size() > 4000) return bad("too long");
+  const auto fields = EditableFields();
+  if (std::find(fields.begin(), fields.end(), edit.field) == fields.end())
+    return bad("not an editable field");
+  const bool is_date = edit.field.ends_with("_date") || edit.field == "withdrawal_effective";
+  if (is_date && !edit.value.empty() && !IsIsoDate(edit.value))
+    return bad("'" + edit.value + "' is not a date (YYYY-MM-DD)");
+  if (edit.field == "status" && !OneOf(edit.value, kStatuses) && edit.value != "not_party")
+    return bad("expected party, withdrawal_notified, withdrawn or not_party");
+  if (edit.field == "apic_status" && edit.value != "party" && edit.value != "unknown")
+    return bad("expected party or unknown");
+  Statement* statement = nullptr;
+  if (edit.field == "statement") {
+    for (auto& st : data.statements)
+      if (st.id == edit.value) statement = &st;
+    if (statement == nullptr) return bad("no statement '" + edit.value + "'");
+  }
+
+  StateRecord* s = nullptr;
+  for (auto& candidate : data.states)
+    if (candidate.iso3 == edit.iso3) s = &candidate;
+  if (s == nullptr) {
+    StateRecord added;
+    added.iso3 = edit.iso3;
+    added.status = "not_party";
+    data.states.push_back(std::move(added));
+    std::sort(data.states.begin(), data.states.end(),
+              [](const StateRecord& x, const StateRecord& y) { return x.iso3 < y.iso3; });
+    for (auto& candidate : data.states)
+      if (candidate.iso3 == edit.iso3) s = &candidate;
+  }
+  const Fact fact{edit.value, false, edit.source};
+  if (edit.field == "status") {
+    s->status = edit.value;
+  } else if (edit.field == "ratification_date") {
+    s->ratification = fact;
+  } else if (edit.field == "withdrawal_effective") {
+    s->withdrawal_effective = fact;
+  } else if (edit.field == "apic_status") {
+    s->apic_listed = edit.value == "party";
+  } else if (edit.field == "apic_signature_date") {
+    s->apic_signature = fact;
+  } else if (edit.field == "apic_ratification_date") {
+    s->apic_ratification = fact;
+  } else if (edit.field == "statement") {
+    if (std::find(s->statements.begin(), s->statements.end(), edit.value) == s->statements.end()) {
+      s->statements.push_back(edit.value);
+      ++statement->listed_signatories;
+    }
+  } else if (edit.field == "blocking_measures") {
+    s->blocking_measures = fact;
+  } else if (edit.field == "non_cooperation_findings") {
+    s->non_cooperation_findings = fact;
+  } else {
+    s->editor_notes = fact;
+  }
+  return OkStatus();
+}
+
+namespace {
+
+// The export's editable columns: the field, how to read its value and its source from a State.
+struct ExportColumn {
+  std::string_view field;
+  std::string (*value)(const StateRecord&);
+  std::string (*source)(const StateRecord&);
+};
+
+std::string Joined(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : " ") + id;
+  return out;
+}
+
+constexpr ExportColumn kExportColumns[] = {
+    {"status", [](const StateRecord& s) { return s.status; },
+     [](const StateRecord& s) { return s.source; }},
+    {"ratification_date", [](const StateRecord& s) { return s.ratification.value; },
+     [](const StateRecord& s) { return s.ratification.source; }},
+    {"withdrawal_effective", [](const StateRecord& s) { return s.withdrawal_effective.value; },
+     [](const StateRecord& s) { return s.withdrawal_effective.source; }},
+    {"apic_status",
+     [](const StateRecord& s) { return std::string(s.apic_listed ? "party" : "unknown"); },
+     [](const StateRecord& s) { return s.apic_ratification.source; }},
+    {"apic_signature_date", [](const StateRecord& s) { return s.apic_signature.value; },
+     [](const StateRecord& s) { return s.apic_signature.source; }},
+    {"apic_ratification_date", [](const StateRecord& s) { return s.apic_ratification.value; },
+     [](const StateRecord& s) { return s.apic_ratification.source; }},
+    {"blocking_measures", [](const StateRecord& s) { return s.blocking_measures.value; },
+     [](const StateRecord& s) { return s.blocking_measures.source; }},
+    {"non_cooperation_findings",
+     [](const StateRecord& s) { return s.non_cooperation_findings.value; },
+     [](const StateRecord& s) { return s.non_cooperation_findings.source; }},
+    {"notes", [](const StateRecord& s) { return s.editor_notes.value; },
+     [](const StateRecord& s) { return s.editor_notes.source; }},
+};
+
+}  // namespace
+
+std::string ExportCsv(const TrackerData& data) {
+  std::vector<std::string> header = {"iso3", "name_en", "name_fr", "name_es", "region"};
+  for (const auto& c : kExportColumns) {
+    header.emplace_back(c.field);
+    header.push_back(std::string(c.field) + "_source");
+  }
+  header.insert(header.end(), {"entry_into_force", "entry_into_force_derived",
+                               "apic_ratification_derived", "statements"});
+  std::string out = FormatCsvRow(header);
+  for (const auto& s : data.states) {
+    auto name = [&](const char* lang) {
+      auto it = s.names.find(lang);
+      return it == s.names.end() ? std::string() : it->second;
+    };
+    std::vector<std::string> row = {s.iso3, name("en"), name("fr"), name("es"), s.region};
+    for (const auto& c : kExportColumns) {
+      row.push_back(c.value(s));
+      row.push_back(c.source(s));
+    }
+    row.insert(row.end(),
+               {s.entry_into_force.value, s.entry_into_force.derived ? "yes" : "no",
+                s.apic_ratification.known() && s.apic_ratification.derived ? "yes" : "no",
+                Joined(s.statements)});
+    out += FormatCsvRow(row);
+  }
+  return out;
+}
+
+Result<std::vector<TrackerEdit>> ImportCsv(const TrackerData& current, std::string_view csv) {
+  VIGIL_ASSIGN_OR_RETURN(CsvTable table, Parse("import", csv));
+  Reader reader("import", table);
+  VIGIL_RETURN_IF_ERROR(reader.Require({"iso3"}));
+  for (const auto& c : kExportColumns)
+    VIGIL_RETURN_IF_ERROR(reader.Require({c.field, std::string(c.field) + "_source"}));
+  TrackerData work = current;
+  std::vector<TrackerEdit> edits;
+  for (std::size_t r = 0; r < reader.size(); ++r) {
+    VIGIL_RETURN_IF_ERROR(reader.Iso3(r));
+    const std::string& iso3 = reader.Get(r, "iso3");
+    const StateRecord* before = work.Find(iso3);
+    for (const auto& c : kExportColumns) {
+      const std::string& value = reader.Get(r, c.field);
+      std::string old = before ? c.value(*before) : (c.field == "apic_status" ? "unknown" : "");
+      if (value == old) continue;
+      TrackerEdit edit{iso3, std::string(c.field), value,
+                       reader.Get(r, std::string(c.field) + "_source")};
+      // The old source does not support a new value: a change brings its own.
+      std::string old_source = before ? c.source(*before) : "";
+      if (edit.source.find_first_not_of(' ') == std::string::npos || edit.source == old_source)
+        return reader.Bad(r, std::string(c.field) + " changed without a new source in " +
+                                 std::string(c.field) + "_source");
+      if (auto applied = ApplyEdit(work, edit); !applied)
+        return reader.Bad(r, applied.error().detail);
+      before = work.Find(iso3);
+      edits.push_back(std::move(edit));
+    }
+  }
+  return edits;
+}
+
 Result<TrackerData> LoadBuiltinTracker() {
   return LoadTracker({FileNamed("states_parties.csv"), FileNamed("apic.csv"),
                       FileNamed("joint_statements.csv"), FileNamed("statements.csv")},

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,10 @@ struct StateRecord {
   std::string apic_notes;
   // Joint statements of support the State is recorded as joining (statement ids).
   std::vector<std::string> statements;
+  // Fields added by editors (none in the compiled data): text, each with its source.
+  Fact blocking_measures;         // blocking or protective measures against sanctions
+  Fact non_cooperation_findings;  // findings of non-cooperation by the Court
+  Fact editor_notes;
 };
 
 struct Statement {
@@ -78,6 +83,31 @@ Result<TrackerData> LoadTracker(const TrackerFiles& files, std::string compiled)
 
 // The data compiled into the binary from data/tracker/.
 Result<TrackerData> LoadBuiltinTracker();
+
+// One change by an editor (docs/formats/tracker.md, "Edits"): `field` is one of
+// EditableFields(); `value` empty clears a fact back to unknown; `source` is required.
+struct TrackerEdit {
+  std::string iso3;
+  std::string field;
+  std::string value;
+  std::string source;
+};
+
+std::span<const std::string_view> EditableFields();
+
+// Checks `edit` against `data` and applies it. kInvalidArgument with one line naming the field
+// and the problem; `data` is unchanged then. A State absent from the data is added (status
+// not_party) when its code is a valid one.
+Status ApplyEdit(TrackerData& data, const TrackerEdit& edit);
+
+// The current data as one CSV table (docs/formats/tracker.md, "Export"): a row per State, each
+// editable fact with its source column.
+std::string ExportCsv(const TrackerData& data);
+
+// The edits that turn `current` into the table `csv` (in the export's format): one per
+// editable cell that differs, with that cell's source column as its source. kInvalidArgument
+// naming the line and State for a changed cell without a source, or any cell ApplyEdit refuses.
+Result<std::vector<TrackerEdit>> ImportCsv(const TrackerData& current, std::string_view csv);
 
 // True for an ISO 3166-1 alpha-3 code (from Debian's iso-codes, compiled in).
 bool IsIso3166Alpha3(std::string_view code);

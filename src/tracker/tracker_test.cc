@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "testing/test_paths.h"
+#include "tracker/csv.h"
 
 namespace vigil::tracker {
 namespace {
@@ -120,6 +121,42 @@ TEST(Tracker, RefusesBadCodesDatesAndMissingSourcesNamingTheRow) {
   ASSERT_FALSE(r.has_value());
   EXPECT_NE(r.error().detail.find("states_parties.csv line 2 (AFG): status 'member'"),
             std::string::npos);
+}
+
+TEST(ExportImport, RoundTripsAndTurnsChangedCellsIntoSourcedEdits) {
+  auto data = *LoadBuiltinTracker();
+  std::string csv = ExportCsv(data);
+  auto none = ImportCsv(data, csv);
+  ASSERT_TRUE(none.has_value()) << none.error().ToString();
+  EXPECT_TRUE(none->empty());
+
+  // Gambia's ratification date, with a source: one edit.
+  auto table = *ParseCsv(csv);
+  std::size_t row = 0;
+  while (table.rows[row][0] != "GMB") ++row;
+  table.rows[row][table.Column("ratification_date")] = "2002-06-28";
+  table.rows[row][table.Column("ratification_date_source")] = "UN Treaty Collection XVIII-10";
+  std::string changed = FormatCsvRow(table.header);
+  for (const auto& r : table.rows) changed += FormatCsvRow(r);
+  auto edits = ImportCsv(data, changed);
+  ASSERT_TRUE(edits.has_value()) << edits.error().ToString();
+  ASSERT_EQ(edits->size(), 1u);
+  EXPECT_EQ((*edits)[0].iso3, "GMB");
+  EXPECT_EQ((*edits)[0].field, "ratification_date");
+  EXPECT_EQ((*edits)[0].source, "UN Treaty Collection XVIII-10");
+  ASSERT_TRUE(ApplyEdit(data, (*edits)[0]));
+  EXPECT_TRUE(ImportCsv(data, changed)->empty());  // applied: nothing left to change
+
+  // A change without its source is refused, naming the row.
+  table.rows[row][table.Column("ratification_date")] = "2002-06-29";
+  table.rows[row][table.Column("ratification_date_source")] = "";
+  std::string unsourced = FormatCsvRow(table.header);
+  for (const auto& r : table.rows) unsourced += FormatCsvRow(r);
+  auto refused = ImportCsv(data, unsourced);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().detail.find("(GMB): ratification_date changed without a new source"),
+            std::string::npos)
+      << refused.error().detail;
 }
 
 TEST(IsIsoDate, KnowsTheCalendar) {
