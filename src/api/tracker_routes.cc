@@ -55,6 +55,17 @@ json::object SummaryJson(const tracker::StateRecord& s) {
       {"statements", std::move(statements)}};
 }
 
+// A State with everything the data say of it: the summary, its sources, notes and editors' facts.
+json::object DetailJson(const tracker::StateRecord& s) {
+  json::object out = SummaryJson(s);
+  out["source"] = s.source;
+  out["notes"] = s.notes;
+  out["blocking_measures"] = FactJson(s.blocking_measures);
+  out["non_cooperation_findings"] = FactJson(s.non_cooperation_findings);
+  out["editor_notes"] = FactJson(s.editor_notes);
+  return out;
+}
+
 json::object HeadlineJson(const tracker::TrackerData& data) {
   tracker::Headline h = data.Counts();
   return json::object{
@@ -193,12 +204,7 @@ void AddTrackerRoutes(http::Server& server, TrackerRouteDeps deps) {
                    if (!data) return ErrorResponse(data.error(), rid);
                    const tracker::StateRecord* s = data->Find(iso3);
                    if (s == nullptr) return ErrorResponse(MakeError(Errc::kNotFound, ""), rid);
-                   json::object out = SummaryJson(*s);
-                   out["source"] = s->source;
-                   out["notes"] = s->notes;
-                   out["blocking_measures"] = FactJson(s->blocking_measures);
-                   out["non_cooperation_findings"] = FactJson(s->non_cooperation_findings);
-                   out["editor_notes"] = FactJson(s->editor_notes);
+                   json::object out = DetailJson(*s);
                    out["timeline"] = TimelineJson(*data, *s);
                    out["compiled"] = data->compiled;
                    return PublicJson(out);
@@ -245,15 +251,7 @@ void AddTrackerRoutes(http::Server& server, TrackerRouteDeps deps) {
           if (!data) return ErrorResponse(data.error(), rid);
           if (format == "json") {
             json::array states;
-            for (const auto& s : data->states) {
-              json::object o = SummaryJson(s);
-              o["source"] = s.source;
-              o["notes"] = s.notes;
-              o["blocking_measures"] = FactJson(s.blocking_measures);
-              o["non_cooperation_findings"] = FactJson(s.non_cooperation_findings);
-              o["editor_notes"] = FactJson(s.editor_notes);
-              states.push_back(std::move(o));
-            }
+            for (const auto& s : data->states) states.push_back(DetailJson(s));
             return PublicJson(json::object{{"compiled", data->compiled},
                                            {"statements", StatementsJson(*data)},
                                            {"states", std::move(states)}});
