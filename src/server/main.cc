@@ -56,7 +56,10 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
     return 1;
   }
   auto key_text = ReadText(config.data_dir / "keys" / "log.key");
-  if (!key_text) return Fail(key_text.error().detail + " (run vigil init)");
+  if (!key_text)
+    return Fail(key_text.error().detail +
+                " (a new instance: vigil init; a restored one: put back its keys, "
+                "docs/operations/configuration.md)");
   while (!key_text->empty() && key_text->back() == '\n') key_text->pop_back();
   auto key = translog::ParseSignerKey(*key_text);
   SecureZero(key_text->data(), key_text->size());
@@ -64,7 +67,10 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   const translog::VerifierKey log_key = key->verifier_key();
   // The server key opens TOTP seeds; mirrors never get it (DESIGN.md section 3).
   auto server_key_text = ReadText(config.data_dir / "keys" / "server.key");
-  if (!server_key_text) return Fail(server_key_text.error().detail + " (run vigil init)");
+  if (!server_key_text)
+    return Fail(server_key_text.error().detail +
+                " (a new instance: vigil init; a restored one: put back its keys, "
+                "docs/operations/configuration.md)");
   while (!server_key_text->empty() && server_key_text->back() == '\n') server_key_text->pop_back();
   auto server_key = age::X25519Identity::Parse(*server_key_text);
   SecureZero(server_key_text->data(), server_key_text->size());
