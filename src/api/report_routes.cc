@@ -287,22 +287,7 @@ void AddReportRoutes(http::Server& server, ReportRouteDeps deps) {
                    for (const auto& m : view->messages)
                      if (m.id == message_id) message = &m;
                    if (!message) return ErrorResponse(MakeError(Errc::kNotFound, "message"), rid);
-                   auto fetch = [d](const std::string& path) { return d->log->Read(path); };
-                   auto receipt = translog::MakeReceipt(fetch, d->log_key, message->log_index);
-                   if (!receipt && receipt.error().code == Errc::kInvalidArgument) {
-                     // Sequenced, but the next checkpoint is not out yet (it follows within a
-                     // second).
-                     Response r =
-                         Response::Error(HttpStatus::conflict, "receipt_pending",
-                                         "The receipt is not ready yet; try again in a second.");
-                     r.headers.set("Retry-After", "1");
-                     return r;
-                   }
-                   if (!receipt) return ErrorResponse(receipt.error(), rid);
-                   Response r;
-                   r.content_type = "text/plain; charset=utf-8";
-                   r.body = translog::FormatReceipt(*receipt);
-                   return r;
+                   return ReceiptResponse(*d->log, d->log_key, message->log_index, rid);
                  };
                  co_return co_await Offload(*d->pool, std::move(work));
                });

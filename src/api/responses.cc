@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "translog/receipt.h"
+
 namespace vigil::api {
 
 using http::HttpStatus;
@@ -45,6 +47,24 @@ Response ErrorResponse(const Error& error, std::string_view request_id) {
                std::string(ErrcName(error.code)).c_str());
   return Response::Error(HttpStatus::internal_server_error, "internal",
                          "The server failed; the request id identifies it in the server log.");
+}
+
+Response ReceiptResponse(const translog::LogDirectory& log, const translog::VerifierKey& key,
+                         std::uint64_t index, std::string_view request_id) {
+  auto fetch = [&log](const std::string& path) { return log.Read(path); };
+  auto receipt = translog::MakeReceipt(fetch, key, index);
+  if (!receipt && receipt.error().code == Errc::kInvalidArgument) {
+    // Sequenced, but the next checkpoint is not out yet (it follows within a second).
+    Response r = Response::Error(HttpStatus::conflict, "receipt_pending",
+                                 "The receipt is not ready yet; try again in a second.");
+    r.headers.set("Retry-After", "1");
+    return r;
+  }
+  if (!receipt) return ErrorResponse(receipt.error(), request_id);
+  Response r;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = translog::FormatReceipt(*receipt);
+  return r;
 }
 
 }  // namespace vigil::api

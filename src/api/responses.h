@@ -10,12 +10,19 @@
 
 #include "base/error.h"
 #include "http/server.h"
+#include "translog/log_directory.h"
+#include "translog/signed_note.h"
 
 namespace vigil::api {
 
 // The response for a domain error. Messages are fixed texts; `detail` goes to the server log
 // only (with the request id).
 http::Response ErrorResponse(const Error& error, std::string_view request_id);
+
+// The signed receipt of log entry `index` (docs/formats/receipts.md) as a response: 200 with the
+// receipt, or 409 receipt_pending until the next checkpoint covers the entry. Blocking.
+http::Response ReceiptResponse(const translog::LogDirectory& log, const translog::VerifierKey& key,
+                               std::uint64_t index, std::string_view request_id);
 
 // The error of the first failed result among `results`, or OK: for requests with many fields.
 template <typename... Results>

@@ -81,7 +81,8 @@ OfflineAppliers::OfflineAppliers(records::Ledger& ledger, store::Database& db,
     : reports_(ledger, db, random_),
       accounts_(ledger, db, random_, clock_, nullptr, config.log_origin),
       tracker_(std::move(tracker)),
-      tracker_edits_(ledger, db, random_, tracker_) {}
+      tracker_edits_(ledger, db, random_, tracker_),
+      publications_(ledger, db, random_) {}
 
 Result<std::unique_ptr<OfflineAppliers>> OfflineAppliers::Register(records::Ledger& ledger,
                                                                    store::Database& db,

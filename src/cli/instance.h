@@ -9,6 +9,7 @@
 
 #include "accounts/accounts.h"
 #include "base/clock.h"
+#include "cases/publications.h"
 #include "base/error.h"
 #include "base/random.h"
 #include "records/ledger.h"
@@ -42,6 +43,7 @@ class OfflineAppliers {
   accounts::Accounts accounts_;
   tracker::TrackerData tracker_;
   tracker::TrackerEdits tracker_edits_;
+  cases::Publications publications_;
 };
 
 struct RebuildResult {

@@ -13,6 +13,7 @@
 #include "api/form_routes.h"
 #include "api/log_routes.h"
 #include "api/report_routes.h"
+#include "api/statistics_routes.h"
 #include "api/tracker_routes.h"
 #include "base/random.h"
 #include "crypto/age/x25519_recipient.h"
@@ -108,6 +109,7 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   auto tracker_data = tracker::LoadBuiltinTracker();
   if (!tracker_data) return Fail("tracker data: " + tracker_data.error().detail);
   tracker::TrackerEdits tracker_edits(ledger, **database, random, *tracker_data);
+  cases::Publications publications(ledger, **database, random);
   if (auto same = records::SameFileSystem(config.data_dir / "blobs", log_options.dir);
       same && *same)
     ledger.LetTheLogSyncBlobs();
@@ -150,6 +152,7 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   };
   api::AddLogRoutes(server, *log_dir, {config.log_entries_public, may_read_entries});
   api::AddTrackerRoutes(server, {&tracker_edits, &accounts, &blocking});
+  api::AddStatisticsRoutes(server, {&publications, &accounts, &*log_dir, log_key, &blocking});
   api::FormRouteDeps form_deps;
   form_deps.reports = &reports;
   form_deps.blobs = blobs->get();

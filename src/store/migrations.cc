@@ -127,6 +127,14 @@ constexpr Migration kMigrations[] = {
      " hour {bigint} NOT NULL,"
      " editor TEXT NOT NULL);"
      "CREATE INDEX tracker_edits_by_state ON tracker_edits (iso3, log_index)"},
+    // Published statistics (src/cases/publications.cc), public.
+    {5,
+     "CREATE TABLE statistics ("
+     " id TEXT PRIMARY KEY,"
+     " title TEXT NOT NULL,"
+     " log_index {bigint} NOT NULL,"
+     " hour {bigint} NOT NULL,"
+     " document TEXT NOT NULL)"},
 };
 
 }  // namespace

@@ -1,0 +1,112 @@
+#include "cases/statistics.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace vigil::cases {
+namespace {
+
+std::size_t HiddenCells(const PublishedTable& t) {
+  std::size_t n = 0;
+  for (const auto& row : t.cells)
+    for (const auto& c : row) n += !c.value.has_value();
+  return n;
+}
+
+TEST(Suppress, LeavesATableWithoutSmallFiguresAlone) {
+  auto t = Suppress({{{5, 12}, {0, 9}}}, 5);
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(HiddenCells(*t), 0u);
+  EXPECT_EQ(t->row_totals[0].value, 17);
+  EXPECT_EQ(t->column_totals[0].value, 5);
+  EXPECT_EQ(t->total.value, 26);
+  EXPECT_TRUE(CheckPublishable(*t));
+}
+
+TEST(Suppress, HidesASmallCellAndEnoughOthersThatItCannotBeWorkedOut) {
+  // Incident type by region: 3 is small. Hiding it alone would let anyone compute it from its
+  // row total (20 - 17), so a second cell of its row and of its column must go too.
+  auto t = Suppress({{{3, 17, 8}, {10, 6, 12}, {7, 9, 11}}}, 5);
+  ASSERT_TRUE(t.has_value());
+  EXPECT_FALSE(t->cells[0][0].value.has_value());
+  EXPECT_TRUE(t->cells[0][0].primary);
+  EXPECT_GE(HiddenCells(*t), 4u);  // a rectangle at least: two in the row, two in the column
+  EXPECT_TRUE(CheckPublishable(*t)) << CheckPublishable(*t).error().detail;
+  // The complements are the smallest cells that do the job, not primary.
+  EXPECT_FALSE(t->cells[0][2].value.has_value());
+  EXPECT_FALSE(t->cells[0][2].primary);
+  EXPECT_FALSE(t->cells[2][0].value.has_value());  // 7, the smaller of its column's others
+  EXPECT_EQ(t->cells[1][0].value, 10);
+  EXPECT_EQ(t->row_totals[0].value, 28);  // margins stay when the cells protect each other
+}
+
+TEST(Suppress, ProtectsSmallMarginsAcrossTheTotals) {
+  // Row 2 adds up to 4: its total is small, so its cells cannot all be shown either.
+  auto t = Suppress({{{20, 30}, {0, 4}}}, 5);
+  ASSERT_TRUE(t.has_value());
+  EXPECT_FALSE(t->row_totals[1].value.has_value());
+  EXPECT_FALSE(t->cells[1][1].value.has_value());
+  EXPECT_TRUE(CheckPublishable(*t)) << CheckPublishable(*t).error().detail;
+}
+
+TEST(Suppress, RandomTablesAlwaysComeOutPublishableAndTrue) {
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 300; ++trial) {
+    std::size_t rows = 1 + rng() % 5, columns = 1 + rng() % 6;
+    CountTable counts;
+    for (std::size_t r = 0; r < rows; ++r) {
+      counts.cells.emplace_back();
+      for (std::size_t c = 0; c < columns; ++c)
+        counts.cells[r].push_back(rng() % 3 == 0 ? static_cast<std::int64_t>(rng() % 5)
+                                                 : static_cast<std::int64_t>(rng() % 40));
+    }
+    std::int64_t k = 2 + static_cast<std::int64_t>(rng() % 6);
+    auto t = Suppress(counts, k);
+    ASSERT_TRUE(t.has_value());
+    ASSERT_TRUE(CheckPublishable(*t)) << trial << ": " << CheckPublishable(*t).error().detail;
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t c = 0; c < columns; ++c) {
+        const auto& cell = t->cells[r][c];
+        if (cell.value) {
+          EXPECT_EQ(*cell.value, counts.cells[r][c]);
+        }
+        std::int64_t raw = counts.cells[r][c];
+        EXPECT_EQ(cell.primary, raw > 0 && raw < k);
+      }
+  }
+}
+
+TEST(CheckPublishable, RefusesWhatWouldRevealAFewPeople) {
+  PublishedTable t = *Suppress({{{10, 20}, {30, 40}}}, 5);
+  ASSERT_TRUE(CheckPublishable(t));
+
+  PublishedTable small = t;
+  small.cells[0][0].value = 3;
+  small.row_totals[0].value = 23;
+  small.column_totals[0].value = 33;
+  small.total.value = 93;
+  EXPECT_NE(CheckPublishable(small).error().detail.find("between 1 and k-1"), std::string::npos);
+
+  PublishedTable lone = t;
+  lone.cells[0][0].value.reset();
+  EXPECT_NE(CheckPublishable(lone).error().detail.find("can be worked out"), std::string::npos);
+
+  PublishedTable wrong_sum = t;
+  wrong_sum.row_totals[1].value = 71;
+  EXPECT_NE(CheckPublishable(wrong_sum).error().detail.find("do not add up"), std::string::npos);
+
+  PublishedTable ragged = t;
+  ragged.cells[1].pop_back();
+  EXPECT_FALSE(CheckPublishable(ragged));
+}
+
+TEST(Suppress, RefusesBadInput) {
+  EXPECT_EQ(Suppress({{{1, 2}, {3}}}, 5).error().code, Errc::kInvalidArgument);
+  EXPECT_EQ(Suppress({{{-1}}}, 5).error().code, Errc::kInvalidArgument);
+  EXPECT_EQ(Suppress({{{1}}}, 1).error().code, Errc::kInvalidArgument);
+  EXPECT_EQ(Suppress({}, 5).error().code, Errc::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace vigil::cases
