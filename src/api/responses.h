@@ -6,6 +6,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <string_view>
+#include <type_traits>
 
 #include "base/error.h"
 #include "http/server.h"
@@ -16,12 +17,12 @@ namespace vigil::api {
 // only (with the request id).
 http::Response ErrorResponse(const Error& error, std::string_view request_id);
 
-// Runs `work` (a blocking call into the database, the log or the blob store, returning a
-// Response) on `pool`, so that I/O threads keep serving while it waits for a disk. Group commit
-// needs this: concurrent requests must be waiting together to share an fsync.
-template <typename Work>
-boost::asio::awaitable<http::Response> Offload(boost::asio::thread_pool& pool, Work work) {
-  auto task = [work = std::move(work)]() mutable -> boost::asio::awaitable<http::Response> {
+// Runs `work` (a blocking call into the database, the log or the blob store, usually returning
+// a Response) on `pool`, so that I/O threads keep serving while it waits for a disk. Group
+// commit needs this: concurrent requests must be waiting together to share an fsync.
+template <typename Work, typename Out = std::invoke_result_t<Work&>>
+boost::asio::awaitable<Out> Offload(boost::asio::thread_pool& pool, Work work) {
+  auto task = [work = std::move(work)]() mutable -> boost::asio::awaitable<Out> {
     co_return work();
   };
   co_return co_await boost::asio::co_spawn(pool, std::move(task), boost::asio::use_awaitable);

@@ -173,6 +173,7 @@ asio::awaitable<Response> Connection::Dispatch(RequestContext& ctx) {
 
 asio::awaitable<bool> Connection::Write(RequestContext& ctx, Response response, bool keep_alive) {
   bhttp::response<bhttp::string_body> res{response.status, 11};
+  if (!response.reason.empty()) res.reason(response.reason);
   for (const auto& field : response.headers) res.set(field.name_string(), field.value());
   if (response.error) {
     boost::json::object doc{{"error", boost::json::object{{"code", response.error->code},

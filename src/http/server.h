@@ -60,6 +60,9 @@ struct Response {
   std::string body;
   Fields headers;  // extra headers; Cache-Control set here replaces the no-store default
   std::optional<ApiError> error;  // rendered as the JSON error document
+  // The reason phrase of a status Beast does not know (tus: 460 "Checksum Mismatch"); empty:
+  // the standard one.
+  std::string reason;
   // A body streamed from a source instead of `body` (large files): exactly `stream_size`
   // bytes are read from it, in constant memory.
   std::shared_ptr<Source> stream;
