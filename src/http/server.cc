@@ -101,6 +101,7 @@ std::optional<std::uint64_t> RequestContext::content_length() const {
 }
 
 asio::awaitable<Result<std::size_t>> RequestContext::ReadBodySome(MutableByteSpan out) {
+  if (read_error_) co_return *read_error_;
   auto& parser = *connection_.parser_;
   if (parser.is_done() || out.empty()) co_return std::size_t{0};
   parser.get().body().data = out.data();
@@ -111,8 +112,15 @@ asio::awaitable<Result<std::size_t>> RequestContext::ReadBodySome(MutableByteSpa
   if (ec == bhttp::error::need_buffer) ec = {};
   if (ec == bhttp::error::body_limit)
     co_return MakeError(Errc::kResourceExhausted, "body over the limit");
-  if (ec) co_return MakeError(Errc::kUnavailable, "reading the body: " + ec.message());
-  co_return out.size() - parser.get().body().size;
+  const std::size_t got = out.size() - parser.get().body().size;
+  if (ec) {
+    // Bytes that arrived before the connection failed are still the client's data (a resumable
+    // upload keeps them): return them, and the failure on the next call. The parser is not
+    // asked again after an error.
+    read_error_ = MakeError(Errc::kUnavailable, "reading the body: " + ec.message());
+    if (got == 0) co_return *read_error_;
+  }
+  co_return got;
 }
 
 asio::awaitable<Result<std::string>> RequestContext::ReadBody() {

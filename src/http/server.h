@@ -91,7 +91,8 @@ class RequestContext {
   // Reads the whole body (at most the route's body limit): kResourceExhausted when larger,
   // kUnavailable on a time-out or a closed connection.
   asio::awaitable<Result<std::string>> ReadBody();
-  // Streams the body: up to out.size() bytes, 0 at its end.
+  // Streams the body: up to out.size() bytes, 0 at its end. When the connection fails, the
+  // bytes that arrived before are returned first, and the error (kUnavailable) by the next call.
   asio::awaitable<Result<std::size_t>> ReadBodySome(MutableByteSpan out);
 
  private:
@@ -103,6 +104,7 @@ class RequestContext {
   std::string request_id_;
   std::string route_;
   PathParams params_;
+  std::optional<Error> read_error_;  // a failed body read, returned again by later reads
 };
 
 using Handler = std::function<asio::awaitable<Response>(RequestContext&)>;
