@@ -115,11 +115,21 @@ asio::awaitable<Piece> Fill(RequestContext& ctx, Bytes& buffer) {
   co_return piece;
 }
 
+// Writes a batch and hashes it on two threads of the pool at once (UploadWriter::Hash).
 asio::awaitable<Status> WriteBatch(asio::thread_pool& pool, std::shared_ptr<UploadWriter> writer,
                                    const Bytes& buffer, std::size_t size) {
+  using namespace asio::experimental::awaitable_operators;
   if (size == 0) co_return OkStatus();
-  auto work = [writer, data = ByteSpan(buffer.data(), size)]() { return writer->Write(data); };
-  co_return co_await Offload(pool, std::move(work));
+  ByteSpan data(buffer.data(), size);
+  auto write = [writer, data]() { return writer->Write(data); };
+  auto hash = [writer, data]() {
+    writer->Hash(data);
+    return true;
+  };
+  auto [written, hashed] =
+      co_await (Offload(pool, std::move(write)) && Offload(pool, std::move(hash)));
+  (void)hashed;
+  co_return written;
 }
 
 struct Deps {

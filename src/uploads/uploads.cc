@@ -147,6 +147,7 @@ UploadWriter::UploadWriter(Uploads& uploads, std::shared_ptr<UploadEntry> entry,
     : uploads_(uploads),
       entry_(std::move(entry)),
       fd_(fd),
+      start_(entry_->offset),
       position_(entry_->offset),
       flushed_(entry_->offset),
       checkpointed_(entry_->offset),
@@ -157,10 +158,10 @@ UploadWriter::UploadWriter(Uploads& uploads, std::shared_ptr<UploadEntry> entry,
 
 UploadWriter::~UploadWriter() {
   if (fd_ >= 0) {
-    if (!committed_ && entry_) Discard();
+    if (!committed_ && !removed_) Discard();
     ::close(fd_);
   }
-  if (!committed_ && entry_) {
+  if (!committed_ && !removed_) {
     std::lock_guard lock(uploads_.mu_);
     entry_->busy = false;
   }
@@ -168,17 +169,25 @@ UploadWriter::~UploadWriter() {
 
 // Cuts the data back to what is durable and visible; the bytes after it were never promised.
 void UploadWriter::Discard() {
-  if (position_ != checkpointed_) {
-    if (::ftruncate(fd_, static_cast<off_t>(checkpointed_)) != 0)
-      std::fprintf(stderr, "{\"uploads\":\"cannot cut back upload %s: %s\"}\n", entry_->id.c_str(),
-                   std::strerror(errno));
-    entry_->hash_valid = false;
-    position_ = checkpointed_;
+  if (position_ != checkpointed_ && ::ftruncate(fd_, static_cast<off_t>(checkpointed_)) != 0)
+    std::fprintf(stderr, "{\"uploads\":\"cannot cut back upload %s: %s\"}\n", entry_->id.c_str(),
+                 std::strerror(errno));
+  position_ = checkpointed_;
+  // The running hash has seen bytes that are gone: the finished file is hashed from disk.
+  if (entry_->hashed != checkpointed_) entry_->hash_valid = false;
+}
+
+void UploadWriter::Hash(ByteSpan data) {
+  if (checksum_hasher_) checksum_hasher_->Update(data);
+  if (entry_->hash_valid) {
+    entry_->hasher.Update(data);
+    entry_->hashed += data.size();
   }
+  hashed_ += data.size();
 }
 
 Status UploadWriter::Write(ByteSpan data) {
-  if (failed_ || committed_ || !entry_)
+  if (failed_ || committed_ || removed_)
     return MakeError(Errc::kFailedPrecondition, "the append is over");
   if (data.size() > entry_->length - position_) {
     failed_ = true;
@@ -196,11 +205,6 @@ Status UploadWriter::Write(ByteSpan data) {
     at += static_cast<std::uint64_t>(n);
     rest = rest.subspan(static_cast<std::size_t>(n));
   }
-  if (checksum_hasher_) checksum_hasher_->Update(data);
-  if (entry_->hash_valid) {
-    entry_->hasher.Update(data);
-    entry_->hashed += data.size();
-  }
   std::uint64_t threshold = std::min(entry_->length, kHeaderCheckBytes);
   bool header_now = position_ < threshold && at >= threshold;
   position_ = at;
@@ -210,7 +214,7 @@ Status UploadWriter::Write(ByteSpan data) {
       if (header.error().code == Errc::kMalformed) {
         uploads_.Forget(entry_->id);
         uploads_.RemoveFiles(entry_->id);
-        entry_.reset();
+        removed_ = true;
       }
       return header.error();
     }
@@ -247,8 +251,10 @@ Status UploadWriter::Checkpoint() {
 }
 
 Result<UploadStatus> UploadWriter::Commit(bool complete) {
-  if (failed_ || committed_ || !entry_)
+  if (failed_ || committed_ || removed_)
     return MakeError(Errc::kFailedPrecondition, "the append is over");
+  if (hashed_ != position_ - start_)
+    return MakeError(Errc::kFailedPrecondition, "bytes written and hashed differ");
   if (expected_) {
     if (!complete) {
       Discard();

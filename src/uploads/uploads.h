@@ -72,6 +72,12 @@ class UploadWriter {
   // kIo otherwise. After an error the writer only accepts destruction.
   Status Write(ByteSpan data);
 
+  // Every byte given to Write must also be given to Hash, in the same order (the SHA-256 of the
+  // finished file, and of this append when a checksum was announced). The two share no state:
+  // one thread may Hash a piece while another Writes the same piece, so a large upload is
+  // hashed and written on two cores. Commit fails with kFailedPrecondition if they disagree.
+  void Hash(ByteSpan data);
+
   // Makes what was written durable (fdatasync) and only then advances the upload's offset. With
   // an expected checksum, the SHA-256 of this append's bytes must match it, else kCorrupt and
   // the bytes are discarded. When the last byte is in, the upload becomes finished. `complete`
@@ -94,13 +100,18 @@ class UploadWriter {
   Uploads& uploads_;
   std::shared_ptr<UploadEntry> entry_;
   int fd_;
+  // Touched by Write (and Commit) only.
+  const std::uint64_t start_;       // the upload's offset when this append began
   std::uint64_t position_;          // next byte to write
   std::uint64_t flushed_ = 0;       // writeback requested up to here
   std::uint64_t checkpointed_ = 0;  // durable (and the upload's offset) up to here
-  std::optional<crypto::Sha256Digest> expected_;
-  std::unique_ptr<crypto::Sha256Hasher> checksum_hasher_;
   bool failed_ = false;
+  bool removed_ = false;  // not an age file: the upload is gone
   bool committed_ = false;
+  // Touched by Hash (and Commit) only.
+  const std::optional<crypto::Sha256Digest> expected_;
+  std::unique_ptr<crypto::Sha256Hasher> checksum_hasher_;
+  std::uint64_t hashed_ = 0;  // bytes given to Hash
 };
 
 // Thread-safe. Upload ids are 16 random bytes as hex; any other text is kNotFound.

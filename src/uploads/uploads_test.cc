@@ -51,12 +51,18 @@ class UploadsTest : public ::testing::Test {
                               random_);
   }
 
+  // Writes and hashes a piece, as the PATCH route does on two threads.
+  static Status Put(UploadWriter& writer, ByteSpan data) {
+    writer.Hash(data);
+    return writer.Write(data);
+  }
+
   // Appends `data` from `offset` in pieces of `piece` bytes and commits.
   Result<UploadStatus> Append(const std::string& id, std::uint64_t offset, ByteSpan data,
                               std::size_t piece = 10000) {
     VIGIL_ASSIGN_OR_RETURN(auto writer, uploads_->BeginAppend(id, offset));
     for (std::size_t pos = 0; pos < data.size(); pos += piece)
-      VIGIL_RETURN_IF_ERROR(writer->Write(data.subspan(pos, std::min(piece, data.size() - pos))));
+      VIGIL_RETURN_IF_ERROR(Put(*writer, data.subspan(pos, std::min(piece, data.size() - pos))));
     return writer->Commit();
   }
 
@@ -148,7 +154,7 @@ TEST_F(UploadsTest, OffsetMismatchAndBusyUploadsAreRefused) {
     ASSERT_TRUE(writer);
     EXPECT_EQ(uploads_->BeginAppend(created->id, 0).error().code, Errc::kUnavailable);
     EXPECT_EQ(uploads_->Terminate(created->id).error().code, Errc::kUnavailable);
-    ASSERT_TRUE((*writer)->Write(ByteSpan(file).first(1000)));
+    ASSERT_TRUE(Put(**writer, ByteSpan(file).first(1000)));
   }
   // Destroyed without Commit: nothing was kept.
   EXPECT_EQ(uploads_->Get(created->id)->offset, 0u);
@@ -167,7 +173,7 @@ TEST_F(UploadsTest, ChecksumMismatchDiscardsTheAppendedBytes) {
   {
     auto writer = uploads_->BeginAppend(created->id, 0, crypto::Sha256(AsBytes("other")));
     ASSERT_TRUE(writer);
-    ASSERT_TRUE((*writer)->Write(first));
+    ASSERT_TRUE(Put(**writer, first));
     EXPECT_EQ((*writer)->Commit().error().code, Errc::kCorrupt);
   }
   EXPECT_EQ(uploads_->Get(created->id)->offset, 0u);
@@ -176,13 +182,13 @@ TEST_F(UploadsTest, ChecksumMismatchDiscardsTheAppendedBytes) {
     // With a checksum, an append that ends early keeps nothing either (it cannot be checked).
     auto writer = uploads_->BeginAppend(created->id, 0, crypto::Sha256(first));
     ASSERT_TRUE(writer);
-    ASSERT_TRUE((*writer)->Write(first.first(1000)));
+    ASSERT_TRUE(Put(**writer, first.first(1000)));
     EXPECT_EQ((*writer)->Commit(false).error().code, Errc::kCorrupt);
   }
   EXPECT_EQ(uploads_->Get(created->id)->offset, 0u);
   auto writer = uploads_->BeginAppend(created->id, 0, crypto::Sha256(first));
   ASSERT_TRUE(writer);
-  ASSERT_TRUE((*writer)->Write(first));
+  ASSERT_TRUE(Put(**writer, first));
   auto committed = (*writer)->Commit();
   ASSERT_TRUE(committed);
   EXPECT_EQ(committed->offset, 80000u);
@@ -192,13 +198,28 @@ TEST_F(UploadsTest, ChecksumMismatchDiscardsTheAppendedBytes) {
   EXPECT_EQ(uploads_->Claim(created->id)->sha256, crypto::Sha256(file));
 }
 
+TEST_F(UploadsTest, EveryByteWrittenMustBeHashed) {
+  Bytes file = Evidence(100000);
+  auto created = uploads_->Create(file.size());
+  ASSERT_TRUE(created);
+  {
+    auto writer = uploads_->BeginAppend(created->id, 0);
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE((*writer)->Write(ByteSpan(file).first(1000)));
+    EXPECT_EQ((*writer)->Commit().error().code, Errc::kFailedPrecondition);
+  }
+  EXPECT_EQ(uploads_->Get(created->id)->offset, 0u);
+  ASSERT_TRUE(Append(created->id, 0, file));
+  EXPECT_EQ(uploads_->Claim(created->id)->sha256, crypto::Sha256(file));
+}
+
 TEST_F(UploadsTest, AnInterruptedAppendWithoutChecksumKeepsWhatArrived) {
   Bytes file = Evidence(100000);
   auto created = uploads_->Create(file.size());
   ASSERT_TRUE(created);
   auto writer = uploads_->BeginAppend(created->id, 0);
   ASSERT_TRUE(writer);
-  ASSERT_TRUE((*writer)->Write(ByteSpan(file).first(12345)));
+  ASSERT_TRUE(Put(**writer, ByteSpan(file).first(12345)));
   auto kept = (*writer)->Commit(false);
   ASSERT_TRUE(kept);
   EXPECT_EQ(kept->offset, 12345u);
@@ -212,7 +233,7 @@ TEST_F(UploadsTest, LongAppendsCheckpointTheirProgress) {
     auto writer = uploads_->BeginAppend(created->id, 0);
     ASSERT_TRUE(writer);
     for (std::size_t pos = 0; pos < 200000; pos += 10000)
-      ASSERT_TRUE((*writer)->Write(ByteSpan(file).subspan(pos, 10000)));
+      ASSERT_TRUE(Put(**writer, ByteSpan(file).subspan(pos, 10000)));
     // Every 64 KiB (checkpoint_bytes here) the append made itself durable and visible.
     EXPECT_EQ(uploads_->Get(created->id)->offset, 140000u);
   }
@@ -232,7 +253,7 @@ TEST_F(UploadsTest, RefusesTooLargeEmptyAndPastTheLength) {
   ASSERT_TRUE(created);
   auto writer = uploads_->BeginAppend(created->id, 0);
   ASSERT_TRUE(writer);
-  EXPECT_EQ((*writer)->Write(file).error().code, Errc::kInvalidArgument);
+  EXPECT_EQ(Put(**writer, file).error().code, Errc::kInvalidArgument);
   writer->reset();
   EXPECT_EQ(std::filesystem::file_size(PartOf(created->id)), 0u);
 }
