@@ -23,6 +23,7 @@ namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 using asio::use_awaitable;
 constexpr auto kTuple = asio::as_tuple(use_awaitable);
+constexpr std::size_t kBodyReadBytes = 64 * 1024;
 
 Response Response::Json(std::string body, HttpStatus status) {
   Response r;
@@ -106,6 +107,11 @@ asio::awaitable<Result<std::size_t>> RequestContext::ReadBodySome(MutableByteSpa
   if (parser.is_done() || out.empty()) co_return std::size_t{0};
   parser.get().body().data = out.data();
   parser.get().body().size = out.size();
+  // Beast reads from the socket into the connection's buffer, at most its free capacity at a
+  // time (512 bytes after a small header): give it room for 64 KiB reads, or a large body costs
+  // a system call per 512 bytes.
+  if (auto& b = connection_.buffer_; b.capacity() - b.size() < kBodyReadBytes)
+    b.reserve(b.size() + kBodyReadBytes);
   connection_.stream_.expires_after(connection_.server_.options_.body_timeout);
   auto [ec, n] =
       co_await bhttp::async_read(connection_.stream_, connection_.buffer_, parser, kTuple);
