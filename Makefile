@@ -3,6 +3,8 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 PRESET ?= ci
+# make run ONION=1: a new run/data instance gets an onion service (vigil init --onion).
+ONION ?=
 
 .PHONY: help deps build run test test-unit test-asan fuzz fuzz-build bench fmt lint clean
 
@@ -16,8 +18,8 @@ build: deps ## Configure and build the ci preset (release with -Werror)
 	cmake --preset $(PRESET) >/dev/null
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
-run: build ## Build and start Vigil locally
-	@scripts/run.sh build/$(PRESET)
+run: build ## Build and start Vigil locally (ONION=1: with an onion service)
+	@ONION=$(ONION) scripts/run.sh build/$(PRESET)
 
 test: deps ## The whole suite: unit, integration, sanitizers, fuzz smoke
 	@scripts/test.sh

@@ -23,12 +23,17 @@ Result<JsonObject> JsonObject::Parse(std::string_view text,
   if (ec) return MakeError(Errc::kInvalidArgument, "the body is not JSON: " + ec.message());
   boost::json::object* object = value.if_object();
   if (!object) return MakeError(Errc::kInvalidArgument, "the body is not a JSON object");
-  for (const auto& field : *object) {
+  return Checked(*object, allowed);
+}
+
+Result<JsonObject> JsonObject::Checked(const boost::json::object& object,
+                                       std::initializer_list<std::string_view> allowed) {
+  for (const auto& field : object) {
     bool known = false;
     for (std::string_view name : allowed) known = known || field.key() == name;
     if (!known) return Invalid(field.key(), "unknown field");
   }
-  return JsonObject(std::move(*object));
+  return JsonObject(object);
 }
 
 Result<std::string_view> JsonObject::OptionalString(std::string_view key) const {
@@ -74,6 +79,33 @@ Result<std::vector<std::string>> JsonObject::OptionalStrings(std::string_view ke
     const boost::json::string* s = item.if_string();
     if (!s) return Invalid(key, "an item is not a string");
     out.emplace_back(*s);
+  }
+  return out;
+}
+
+Result<std::int64_t> JsonObject::Integer(std::string_view key, std::int64_t min,
+                                         std::int64_t max) const {
+  const boost::json::value* v = object_.if_contains(key);
+  if (!v) return Invalid(key, "missing");
+  const std::int64_t* i = v->if_int64();
+  if (!i) return Invalid(key, "not an integer");
+  if (*i < min || *i > max) return Invalid(key, "out of range");
+  return *i;
+}
+
+Result<std::vector<JsonObject>> JsonObject::Objects(
+    std::string_view key, std::size_t max, std::initializer_list<std::string_view> allowed) const {
+  const boost::json::value* v = object_.if_contains(key);
+  if (!v) return Invalid(key, "missing");
+  const boost::json::array* array = v->if_array();
+  if (!array) return Invalid(key, "not an array");
+  if (array->empty() || array->size() > max) return Invalid(key, "wrong number of items");
+  std::vector<JsonObject> out;
+  for (const auto& item : *array) {
+    const boost::json::object* object = item.if_object();
+    if (!object) return Invalid(key, "an item is not an object");
+    VIGIL_ASSIGN_OR_RETURN(JsonObject checked, Checked(*object, allowed));
+    out.push_back(std::move(checked));
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -31,9 +32,16 @@ class JsonObject {
   Result<Bytes> Hex(std::string_view key, std::size_t bytes) const;
   // An optional array of strings (empty when absent), at most `max` of them.
   Result<std::vector<std::string>> OptionalStrings(std::string_view key, std::size_t max) const;
+  // An integer from `min` to `max`.
+  Result<std::int64_t> Integer(std::string_view key, std::int64_t min, std::int64_t max) const;
+  // A required array of 1 to `max` objects, each with only the `allowed` keys.
+  Result<std::vector<JsonObject>> Objects(std::string_view key, std::size_t max,
+                                          std::initializer_list<std::string_view> allowed) const;
 
  private:
   explicit JsonObject(boost::json::object object) : object_(std::move(object)) {}
+  static Result<JsonObject> Checked(const boost::json::object& object,
+                                    std::initializer_list<std::string_view> allowed);
   boost::json::object object_;
 };
 

@@ -36,5 +36,22 @@ TEST(JsonObject, RefusesWhatTheContractDoesNotAllow) {
   EXPECT_FALSE(o->OptionalStrings("m", 2));
 }
 
+TEST(JsonObject, ReadsIntegersAndArraysOfObjects) {
+  auto o = JsonObject::Parse(R"({"k":2,"f":1.5,"w":[{"a":"x"},{"a":"y"}],"bad":[{"z":1}],"e":[]})",
+                             {"k", "f", "w", "bad", "e"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(*o->Integer("k", 1, 3), 2);
+  EXPECT_FALSE(o->Integer("k", 3, 5));
+  EXPECT_FALSE(o->Integer("f", 0, 5));
+  EXPECT_FALSE(o->Integer("missing", 0, 5));
+  auto w = o->Objects("w", 2, {"a"});
+  ASSERT_TRUE(w);
+  EXPECT_EQ(*(*w)[1].String("a"), "y");
+  EXPECT_FALSE(o->Objects("w", 1, {"a"}));
+  EXPECT_EQ(o->Objects("bad", 4, {"a"}).error().code, Errc::kInvalidArgument);
+  EXPECT_FALSE(o->Objects("e", 4, {"a"}));
+  EXPECT_FALSE(o->Objects("k", 4, {"a"}));
+}
+
 }  // namespace
 }  // namespace vigil::api

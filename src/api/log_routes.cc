@@ -39,7 +39,8 @@ void AddLogRoutes(http::Server& server, const translog::LogDirectory& dir,
     auto coordinates = translog::ParseTilePath(path);
     if (!coordinates)
       co_return Response::Error(HttpStatus::not_found, "not_found", "No such resource.");
-    if (coordinates->entries && !options.entries_public)
+    const bool restricted = coordinates->entries && !options.entries_public;
+    if (restricted && !(options.may_read_entries && options.may_read_entries(ctx)))
       co_return Response::Error(HttpStatus::forbidden, "entries_not_public",
                                 "Entry bundles are available to mirrors and auditors only.");
     auto bytes = dir.Read(path);
@@ -48,8 +49,10 @@ void AddLogRoutes(http::Server& server, const translog::LogDirectory& dir,
                                 "The log is not available.");
     if (!*bytes) co_return Response::Error(HttpStatus::not_found, "not_found", "No such resource.");
     // Tiles never change once written (tlog-tiles): full and partial alike are immutable.
+    // Entry bundles behind a token must not sit in shared caches.
     co_return PublicResource("application/octet-stream", **bytes,
-                             "public, max-age=31536000, immutable");
+                             restricted ? "private, max-age=31536000, immutable"
+                                        : "public, max-age=31536000, immutable");
   };
   server.Route(http::Verb::get, "/checkpoint", checkpoint);
   server.Route(http::Verb::get, "/tile/{path...}", tile);

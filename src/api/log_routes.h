@@ -1,8 +1,11 @@
 // Serves the transparency log as C2SP tlog-tiles over HTTP: the checkpoint and hash tiles to
 // everyone (tiles immutable and cacheable forever), entry bundles to everyone only when the
-// administrator made them public (until access tokens arrive with accounts, issue 5).
+// administrator made them public, else to mirror and auditor read tokens and to signed-in
+// administrators and auditors.
 // Contract: docs/api/openapi.yaml ("log").
 #pragma once
+
+#include <functional>
 
 #include "http/server.h"
 #include "translog/log_directory.h"
@@ -11,6 +14,9 @@ namespace vigil::api {
 
 struct LogRouteOptions {
   bool entries_public = false;
+  // When entries are not public: whether this request may read them (a read token or a staff
+  // session of the right role). Absent: nobody may.
+  std::function<bool(const http::RequestContext&)> may_read_entries;
 };
 
 // Adds GET /checkpoint and GET /tile/{path...} to `server`. `dir` must outlive the server.

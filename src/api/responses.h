@@ -17,9 +17,17 @@ namespace vigil::api {
 // only (with the request id).
 http::Response ErrorResponse(const Error& error, std::string_view request_id);
 
-// Runs `work` (a blocking call into the database, the log or the blob store, usually returning
-// a Response) on `pool`, so that I/O threads keep serving while it waits for a disk. Group
-// commit needs this: concurrent requests must be waiting together to share an fsync.
+// The error of the first failed result among `results`, or OK: for requests with many fields.
+template <typename... Results>
+Status FirstError(const Results&... results) {
+  Status out = OkStatus();
+  ((out = (out && !results) ? Status(results.error()) : out), ...);
+  return out;
+}
+
+// Runs `work` (a blocking call into the database, the log or the blob store, returning a
+// Response or any other value) on `pool`, so that I/O threads keep serving while it waits for a
+// disk. Group commit needs this: concurrent requests must be waiting together to share an fsync.
 template <typename Work, typename Out = std::invoke_result_t<Work&>>
 boost::asio::awaitable<Out> Offload(boost::asio::thread_pool& pool, Work work) {
   auto task = [work = std::move(work)]() mutable -> boost::asio::awaitable<Out> {

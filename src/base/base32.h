@@ -5,9 +5,13 @@
 #include <string>
 
 #include "base/bytes.h"
+#include "base/error.h"
 
 namespace vigil {
 
 std::string Base32Encode(ByteSpan data);
+
+// Decodes upper-case Base32 without padding; kInvalidArgument for anything else.
+Result<Bytes> Base32Decode(std::string_view text);
 
 }  // namespace vigil

@@ -16,5 +16,19 @@ TEST(Base32, MatchesRfc4648Vectors) {
   EXPECT_EQ(Base32Encode(AsBytes("foobar")), "MZXW6YTBOI");
 }
 
+TEST(Base32, DecodesWhatItEncodesAndRefusesTheRest) {
+  for (std::string_view s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
+    auto back = Base32Decode(Base32Encode(AsBytes(s)));
+    ASSERT_TRUE(back.has_value()) << s;
+    EXPECT_EQ(std::string(back->begin(), back->end()), s);
+  }
+  EXPECT_FALSE(Base32Decode("mzxw6"));  // lower case
+  EXPECT_FALSE(Base32Decode("MZXW6==="));
+  EXPECT_FALSE(Base32Decode("MZ1"));
+  EXPECT_FALSE(
+      Base32Decode("MZ"
+                   "Z"));  // non-zero padding bits
+}
+
 }  // namespace
 }  // namespace vigil

@@ -23,6 +23,12 @@ void RegisterInitCommand(CLI::App& app, Action& action);
 // vigil rebuild
 void RegisterRebuildCommand(CLI::App& app, Action& action);
 
+// vigil invite
+void RegisterInviteCommand(CLI::App& app, Action& action);
+
+// vigil backup (and backup verify), vigil restore.
+void RegisterBackupCommands(CLI::App& app, Action& action);
+
 // A one-line message for an error, worded for the person at the terminal.
 std::string DescribeError(const Error& error);
 

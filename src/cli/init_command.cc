@@ -7,7 +7,10 @@
 
 #include "cli/commands.h"
 #include "cli/files.h"
+#include "cli/invite_command.h"
+#include "crypto/age/x25519_recipient.h"
 #include "server/config.h"
+#include "server/onion.h"
 #include "translog/appender.h"
 
 namespace vigil::cli {
@@ -17,6 +20,7 @@ struct InitFlags {
   std::string data_dir;
   std::string origin = "vigil.localhost/log";
   std::string listen = "127.0.0.1:8080";
+  bool onion = false;
 };
 
 Status Init(const InitFlags& flags) {
@@ -41,6 +45,13 @@ Status Init(const InitFlags& flags) {
   VIGIL_RETURN_IF_ERROR(key_file->sink().Write(AsBytes("\n")));
   VIGIL_RETURN_IF_ERROR(key_file->Commit());
   VIGIL_RETURN_IF_ERROR(translog::Appender::Init(dir / "log", flags.origin, *key));
+  // The server key: opens the TOTP seeds of staff accounts, nothing else (DESIGN.md section 3).
+  VIGIL_ASSIGN_OR_RETURN(auto server_key_file,
+                         OutputFile::Create((dir / "keys" / "server.key").string(), 0600));
+  SecretBytes server_key = age::X25519Identity::Generate(SystemRandom::Get()).Encode();
+  VIGIL_RETURN_IF_ERROR(server_key_file->sink().Write(server_key.span()));
+  VIGIL_RETURN_IF_ERROR(server_key_file->sink().Write(AsBytes("\n")));
+  VIGIL_RETURN_IF_ERROR(server_key_file->Commit());
 
   server::Config config;
   config.data_dir = ".";
@@ -49,13 +60,25 @@ Status Init(const InitFlags& flags) {
       server::ParseConfig("--listen", "listen = " + flags.listen, {}, dir, config);
   if (!errors.lines.empty()) return MakeError(Errc::kInvalidArgument, errors.lines.front());
   config.data_dir = ".";
+  config.onion = flags.onion;
+  if (flags.onion) VIGIL_RETURN_IF_ERROR(server::CreateOnionDirectory(dir));
   VIGIL_ASSIGN_OR_RETURN(auto conf, OutputFile::Create((dir / "vigil.conf").string(), 0600));
   VIGIL_RETURN_IF_ERROR(conf->sink().Write(AsBytes(server::FormatConfig(config))));
   VIGIL_RETURN_IF_ERROR(conf->Commit());
 
+  // The first administrator's invitation, committed to the log like every other.
+  config.data_dir = fs::absolute(dir);
+  VIGIL_ASSIGN_OR_RETURN(accounts::Invitation invitation,
+                         InviteOffline(config, accounts::Role::kAdmin));
+
   std::printf("Created %s\n", fs::absolute(dir).lexically_normal().c_str());
   std::printf("Log verifier key: %s\n", translog::FormatVerifierKey(key->verifier_key()).c_str());
+  if (flags.onion)
+    std::printf("Onion service: vigild starts tor and prints the address; its keys will be in %s\n",
+                (dir / "tor" / "onion_service").c_str());
   std::printf("Start the server: vigild --config %s\n", (dir / "vigil.conf").c_str());
+  std::printf("First administrator (one use, valid 72 hours): %s\n",
+              JoinLink(config, invitation.token).c_str());
   return OkStatus();
 }
 
@@ -64,11 +87,13 @@ Status Init(const InitFlags& flags) {
 void RegisterInitCommand(CLI::App& app, Action& action) {
   auto flags = std::make_shared<InitFlags>();
   CLI::App* init = app.add_subcommand(
-      "init", "Create an instance's data directory (configuration, log key, log)");
+      "init", "Create an instance's data directory (configuration, keys, log, first invitation)");
   init->add_option("data_dir", flags->data_dir, "Data directory to create")->required();
   init->add_option("--origin", flags->origin,
                    "The log's checkpoint origin, e.g. vigil.example.org/log");
   init->add_option("--listen", flags->listen, "Address and port to listen on (host:port)");
+  init->add_flag("--onion", flags->onion,
+                 "Run a Tor onion service (v3) with /usr/bin/tor; vigild prints its address");
   init->callback([&action, flags] { action = [flags] { return Init(*flags); }; });
 }
 

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   vigil::cli::RegisterLogCommands(app, action);
   vigil::cli::RegisterInitCommand(app, action);
   vigil::cli::RegisterRebuildCommand(app, action);
+  vigil::cli::RegisterInviteCommand(app, action);
+  vigil::cli::RegisterBackupCommands(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

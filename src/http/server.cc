@@ -15,6 +15,7 @@
 #include "base/hex.h"
 #include "base/random.h"
 #include "http/security_headers.h"
+#include "http/stream.h"
 
 namespace vigil::http {
 
@@ -53,7 +54,8 @@ void LogToStderr(const RequestLogEntry& e) {
 // closes, a time-out, an error that leaves the stream unusable, or shutdown.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(Server& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+  Connection(Server& server, tcp::socket socket)
+      : server_(server), stream_(std::move(socket), server.options_.tls.get()) {}
 
   asio::awaitable<void> Run();
   // From any thread: closes the connection if it is waiting for a request.
@@ -75,7 +77,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                     bool head);
 
   Server& server_;
-  beast::tcp_stream stream_;
+  ServerStream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::buffer_body>> parser_;
   std::uint64_t body_limit_ = 0;
@@ -256,6 +258,16 @@ asio::awaitable<bool> Connection::WriteStream(const bhttp::response_header<>& he
 
 asio::awaitable<void> Connection::Run() {
   const ServerOptions& opts = server_.options_;
+  if (stream_.is_tls()) {
+    // The handshake is bounded like a request header: a client that stalls is cut off.
+    stream_.expires_after(opts.header_timeout);
+    auto [ec] = co_await stream_.tls().async_handshake(asio::ssl::stream_base::server, kTuple);
+    if (ec) {
+      beast::error_code ignored;
+      stream_.socket().close(ignored);
+      co_return;
+    }
+  }
   while (!server_.draining_) {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(opts.header_limit));
@@ -297,6 +309,11 @@ asio::awaitable<void> Connection::Run() {
                          std::chrono::steady_clock::now() - start)
                          .count()});
     if (!written || !keep_alive) break;
+  }
+  if (stream_.is_tls()) {
+    // close_notify, briefly: a client gone away must not hold the connection.
+    stream_.expires_after(std::chrono::seconds(2));
+    co_await stream_.tls().async_shutdown(kTuple);
   }
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);

@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/status.hpp>
 #include <chrono>
@@ -44,6 +45,9 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{60'000};
   std::size_t max_connections = 1024;
   std::chrono::milliseconds drain_timeout{10'000};
+  // Native TLS (MakeTlsContext in http/stream.h); null serves plain HTTP, for a reverse proxy
+  // or the onion service in front.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 // A stable, documented error (docs/api/openapi.yaml): `code` is snake_case, `message` a fixed

@@ -6,10 +6,15 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <cstdlib>
 #include <future>
+
+#include "http/stream.h"
+#include "testing/test_paths.h"
 
 namespace vigil::http {
 namespace {
@@ -272,6 +277,75 @@ TEST(Server, BodyBytesBeforeAHangUpAreReadThenTheFailure) {
   RawClient c(server.port());
   c.Send("PATCH /v1/parts HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(c.ReadAll().rfind("HTTP/1.1 460 Checksum Mismatch\r\n", 0), 0u);
+}
+
+}  // namespace
+}  // namespace vigil::http
+
+namespace vigil::http {
+namespace {
+
+// A self-signed certificate for 127.0.0.1, made by the openssl tool for this test.
+struct TestCertificate {
+  testing::TempDir dir;
+  std::string cert = (dir.path() / "cert.pem").string();
+  std::string key = (dir.path() / "key.pem").string();
+  TestCertificate() {
+    std::string command =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+        "-days 1 -subj /CN=vigil-test -addext subjectAltName=IP:127.0.0.1 "
+        "-keyout " +
+        key + " -out " + cert + " 2> /dev/null";
+    EXPECT_EQ(std::system(command.c_str()), 0) << "is the openssl tool installed?";
+  }
+};
+
+// One HTTPS request that trusts only `ca_file`; the whole response, or "(handshake failed)".
+std::string GetOverTls(std::uint16_t port, const std::string& ca_file, std::string_view target) {
+  asio::io_context ioc;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  boost::system::error_code ec;
+  ctx.load_verify_file(ca_file, ec);
+  ctx.set_verify_mode(asio::ssl::verify_peer, ec);
+  asio::ssl::stream<tcp::socket> stream(ioc, ctx);
+  stream.lowest_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+  if (!ec) stream.handshake(asio::ssl::stream_base::client, ec);
+  if (ec) return "(handshake failed)";
+  std::string request =
+      "GET " + std::string(target) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  asio::write(stream, asio::buffer(request), ec);
+  std::string out;
+  char buf[4096];
+  while (!ec) {
+    std::size_t n = stream.read_some(asio::buffer(buf), ec);
+    out.append(buf, n);
+  }
+  return out;
+}
+
+TEST_F(ServerTest, ServesHttpsWithItsCertificate) {
+  TestCertificate certificate;
+  auto tls = MakeTlsContext(certificate.cert, certificate.key);
+  ASSERT_TRUE(tls.has_value()) << tls.error().ToString();
+  ServerOptions options;
+  options.tls = *tls;
+  StartServer(options);
+  std::string response = GetOverTls(port_, certificate.cert, "/v1/things/7");
+  EXPECT_EQ(response.rfind("HTTP/1.1 200 OK", 0), 0u) << response;
+  EXPECT_NE(response.find("{\"id\":\"7\"}"), std::string::npos);
+  EXPECT_NE(response.find("Content-Security-Policy"), std::string::npos);
+  // Plain HTTP to the TLS port gets no HTTP answer.
+  EXPECT_EQ(Get(port_, "/v1/things/7").find("HTTP/1.1 200"), std::string::npos);
+  // A client that trusts another certificate refuses the handshake.
+  TestCertificate other;
+  EXPECT_EQ(GetOverTls(port_, other.cert, "/v1/things/7"), "(handshake failed)");
+}
+
+TEST(MakeTlsContext, RefusesMissingFilesAndAMismatchedKey) {
+  TestCertificate a, b;
+  EXPECT_EQ(MakeTlsContext(a.cert + ".missing", a.key).error().code, Errc::kInvalidArgument);
+  EXPECT_EQ(MakeTlsContext(a.cert, a.key + ".missing").error().code, Errc::kInvalidArgument);
+  EXPECT_EQ(MakeTlsContext(a.cert, b.key).error().code, Errc::kInvalidArgument);
 }
 
 }  // namespace

@@ -218,4 +218,18 @@ Result<std::uint64_t> Ledger::CatchUp(const translog::LogDirectory& dir) {
   return applied;
 }
 
+Error Corrupt(const Applied& applied, std::string what) {
+  return MakeError(Errc::kCorrupt, "entry " + std::to_string(applied.index) + ": " + what);
+}
+
+std::optional<std::int64_t> ParseDecimal(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
 }  // namespace vigil::records

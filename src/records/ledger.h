@@ -99,6 +99,12 @@ class Ledger {
 // True when both paths are on the same file system (one syncfs covers both).
 Result<bool> SameFileSystem(const std::filesystem::path& a, const std::filesystem::path& b);
 
+// The error of an applier that finds a record it cannot have written: "entry N: what".
+Error Corrupt(const Applied& applied, std::string what);
+
+// A record's decimal field (digits only, at most 18): nothing for anything else.
+std::optional<std::int64_t> ParseDecimal(std::string_view text);
+
 // Lower-case hex of an id, as ids appear in the database and the API.
 std::string IdText(const translog::ObjectId& id);
 // Parses 32 hex digits; kInvalidArgument otherwise.

@@ -42,7 +42,8 @@ bool IsPossiblePayloadSize(std::uint64_t size) {
 
 }  // namespace
 
-Status CheckAgeStream(Source& source, std::uint64_t size, std::size_t recipients) {
+Status CheckAgeStream(Source& source, std::uint64_t size, std::size_t recipients,
+                      std::string_view stanza_type) {
   CountingSource counting(source);
   BufferedSource buffered(counting, kPeekSize);
   age::HeaderLimits limits;
@@ -55,7 +56,7 @@ Status CheckAgeStream(Source& source, std::uint64_t size, std::size_t recipients
                                                  std::to_string(header->stanzas.size()) +
                                                  " recipients, not " + std::to_string(recipients));
   for (const auto& stanza : header->stanzas)
-    if (stanza.type != "X25519")
+    if (stanza.type != stanza_type)
       return MakeError(Errc::kInvalidArgument, "the age file has a recipient of another type");
   // The header's length: what was read less what is still buffered.
   VIGIL_ASSIGN_OR_RETURN(ByteSpan ahead, buffered.Peek(kPeekSize));
@@ -65,9 +66,9 @@ Status CheckAgeStream(Source& source, std::uint64_t size, std::size_t recipients
   return OkStatus();
 }
 
-Status CheckAgeFile(ByteSpan file, std::size_t recipients) {
+Status CheckAgeFile(ByteSpan file, std::size_t recipients, std::string_view stanza_type) {
   MemorySource source(file);
-  return CheckAgeStream(source, file.size(), recipients);
+  return CheckAgeStream(source, file.size(), recipients, stanza_type);
 }
 
 }  // namespace vigil::reports

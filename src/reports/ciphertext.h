@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 
 #include "base/bytes.h"
 #include "base/error.h"
@@ -14,10 +15,11 @@ namespace vigil::reports {
 
 // Checks a whole age file in memory. kMalformed when it is not an age file (or is armored),
 // kInvalidArgument when it is addressed to another number of recipients or to a recipient
-// type other than X25519.
-Status CheckAgeFile(ByteSpan file, std::size_t recipients);
+// type other than `stanza_type` ("X25519", or "scrypt" for a passphrase-encrypted identity).
+Status CheckAgeFile(ByteSpan file, std::size_t recipients, std::string_view stanza_type = "X25519");
 
 // The same for a file of `size` bytes read from `source` (only the header is read).
-Status CheckAgeStream(Source& source, std::uint64_t size, std::size_t recipients);
+Status CheckAgeStream(Source& source, std::uint64_t size, std::size_t recipients,
+                      std::string_view stanza_type = "X25519");
 
 }  // namespace vigil::reports

@@ -8,6 +8,7 @@
 #include "crypto/age/x25519_recipient.h"
 #include "crypto/sha256.h"
 #include "reports/ciphertext.h"
+#include "store/values.h"
 
 namespace vigil::reports {
 namespace {
@@ -19,30 +20,13 @@ using store::Row;
 using store::Transaction;
 using translog::EntryType;
 
-std::int64_t I64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
-std::uint64_t U64(const store::Value& v) {
-  return static_cast<std::uint64_t>(std::get<std::int64_t>(v));
-}
-std::uint32_t U32(const store::Value& v) {
-  return static_cast<std::uint32_t>(std::get<std::int64_t>(v));
-}
-const std::string& Str(const store::Value& v) { return std::get<std::string>(v); }
-Bytes Blob(ByteSpan b) { return Bytes(b.begin(), b.end()); }
-
-// Decimal digits only (records are written by this module, so this is a check of integrity).
-std::optional<std::int64_t> ParseSize(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  std::int64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  return v;
-}
-
-Error Corrupt(const Applied& a, std::string what) {
-  return MakeError(Errc::kCorrupt, "entry " + std::to_string(a.index) + ": " + what);
-}
+using records::Corrupt;
+using records::ParseDecimal;
+using store::Blob;
+using store::I64;
+using store::Str;
+using store::U32;
+using store::U64;
 
 std::string AttachmentLine(const AttachmentBlob& a) {
   return IdText(a.id) + " " + HexEncode(a.sha256) + " " + std::to_string(a.size);
@@ -56,7 +40,7 @@ Status LinkAttachments(Transaction& t, const Applied& a, const std::string& mess
     if (s1 == std::string_view::npos || s2 == std::string_view::npos)
       return Corrupt(a, "bad attachment line");
     auto sha = store::ParseDigest(line.substr(s1 + 1, s2 - s1 - 1));
-    auto size = ParseSize(line.substr(s2 + 1));
+    auto size = ParseDecimal(line.substr(s2 + 1));
     if (!sha || !size) return Corrupt(a, "bad attachment line");
     // The first message to name an attachment owns it; the hash and size must agree with the
     // attachment's own entry.

@@ -96,6 +96,31 @@ const std::map<std::string, Setter, std::less<>>& Setters() {
                     ? ""
                     : "expected 1..2^50";
        }},
+      {"session_idle_minutes",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         unsigned m = 0;
+         if (!ParseUnsigned<unsigned>(v, m, 1, 24 * 60)) return "expected 1..1440";
+         c.session_idle = std::chrono::minutes(m);
+         return "";
+       }},
+      {"session_hours",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         unsigned h = 0;
+         if (!ParseUnsigned<unsigned>(v, h, 1, 24 * 7)) return "expected 1..168";
+         c.session_lifetime = std::chrono::hours(h);
+         return "";
+       }},
+      {"max_failed_logins",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         return ParseUnsigned<int>(v, c.max_failed_logins, 1, 100) ? "" : "expected 1..100";
+       }},
+      {"login_lockout_minutes",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         unsigned m = 0;
+         if (!ParseUnsigned<unsigned>(v, m, 1, 24 * 60)) return "expected 1..1440";
+         c.login_lockout = std::chrono::minutes(m);
+         return "";
+       }},
       {"disk_reserve_bytes",
        [](std::string_view v, Config& c, const auto&) -> std::string {
          return ParseUnsigned<std::uint64_t>(v, c.disk_reserve_bytes, 0, 1ull << 50)
@@ -132,6 +157,18 @@ const std::map<std::string, Setter, std::less<>>& Setters() {
        [](std::string_view v, Config& c, const auto&) -> std::string {
          if (v != "true" && v != "false") return "expected true or false";
          c.log_entries_public = v == "true";
+         return "";
+       }},
+      {"tls_certificate",
+       [](std::string_view v, Config& c, const std::filesystem::path& base) -> std::string {
+         std::filesystem::path p(v);
+         c.tls_certificate = v.empty() || p.is_absolute() ? p : (base / p).lexically_normal();
+         return "";
+       }},
+      {"tls_key",
+       [](std::string_view v, Config& c, const std::filesystem::path& base) -> std::string {
+         std::filesystem::path p(v);
+         c.tls_key = v.empty() || p.is_absolute() ? p : (base / p).lexically_normal();
          return "";
        }},
   };
@@ -175,6 +212,9 @@ ConfigErrors ParseConfig(std::string_view source, std::string_view text,
     Apply("override '" + o + "'", o, std::filesystem::current_path(), config, errors);
   if (config.data_dir.empty())
     errors.lines.push_back(std::string(source) + ": data_dir is required");
+  if (config.tls_certificate.empty() != config.tls_key.empty())
+    errors.lines.push_back(std::string(source) +
+                           ": tls_certificate and tls_key go together (both or neither)");
   if (config.log_origin.empty())
     errors.lines.push_back(std::string(source) + ": log_origin is required");
   return errors;
@@ -206,7 +246,25 @@ std::string FormatConfig(const Config& c) {
   out += "max_connections = " + std::to_string(c.max_connections) + "\n";
   out += "header_timeout_ms = " + std::to_string(c.header_timeout.count()) + "\n";
   out += "body_timeout_ms = " + std::to_string(c.body_timeout.count()) + "\n";
+  out += "# Staff sessions end after this idle time, and after session_hours in any case.\n";
+  out += "session_idle_minutes = " +
+         std::to_string(std::chrono::duration_cast<std::chrono::minutes>(c.session_idle).count()) +
+         "\n";
+  out +=
+      "session_hours = " +
+      std::to_string(std::chrono::duration_cast<std::chrono::hours>(c.session_lifetime).count()) +
+      "\n";
+  out += "# Failed sign-ins in a row before a login name is locked, and for how long.\n";
+  out += "max_failed_logins = " + std::to_string(c.max_failed_logins) + "\n";
+  out += "login_lockout_minutes = " +
+         std::to_string(std::chrono::duration_cast<std::chrono::minutes>(c.login_lockout).count()) +
+         "\n";
   out += std::string("onion = ") + (c.onion ? "true" : "false") + "\n";
+  out +=
+      "# Native TLS: a PEM certificate chain and its key (both empty: plain HTTP, for a\n"
+      "# reverse proxy or the onion service in front).\n";
+  out += "tls_certificate = " + c.tls_certificate.string() + "\n";
+  out += "tls_key = " + c.tls_key.string() + "\n";
   out += "# Serve the log's entry bundles to anyone, not only to mirrors and auditors.\n";
   out += std::string("log_entries_public = ") + (c.log_entries_public ? "true" : "false") + "\n";
   return out;

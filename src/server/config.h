@@ -17,10 +17,10 @@ namespace vigil::server {
 struct Config {
   std::string listen_address = "127.0.0.1";
   std::uint16_t listen_port = 8080;
-  std::filesystem::path data_dir;   // absolute after loading
-  std::string database = "sqlite";  // "sqlite", or a PostgreSQL URI "postgresql://…"
-  std::string log_origin;           // checkpoint origin line, e.g. "vigil.example.org/log"
-  std::size_t threads = 0;          // 0: one per core
+  std::filesystem::path data_dir;     // absolute after loading
+  std::string database = "sqlite";    // "sqlite", or a PostgreSQL URI "postgresql://…"
+  std::string log_origin;             // checkpoint origin line, e.g. "vigil.example.org/log"
+  std::size_t threads = 0;            // 0: one per core
   std::size_t blocking_threads = 64;  // requests waiting on disk or database at once
   std::uint64_t max_body_bytes = 1 << 20;
   std::uint64_t max_upload_bytes = 2ull << 30;
@@ -30,8 +30,14 @@ struct Config {
   std::size_t max_connections = 1024;
   std::chrono::milliseconds header_timeout{15'000};
   std::chrono::milliseconds body_timeout{60'000};
+  std::chrono::seconds session_idle{30 * 60};
+  std::chrono::seconds session_lifetime{12 * 3600};
+  int max_failed_logins = 5;
+  std::chrono::seconds login_lockout{15 * 60};
   bool onion = false;
-  bool log_entries_public = false;  // serve entry bundles to anyone (else: mirrors and auditors)
+  bool log_entries_public = false;
+  std::filesystem::path tls_certificate;  // PEM chain; empty: plain HTTP
+  std::filesystem::path tls_key;  // serve entry bundles to anyone (else: mirrors and auditors)
 };
 
 // All the problems found, one line each ("vigil.conf:7: listen: not host:port").

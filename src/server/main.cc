@@ -8,14 +8,20 @@
 #include <fstream>
 #include <sstream>
 
+#include "accounts/accounts.h"
+#include "api/account_routes.h"
+#include "api/form_routes.h"
 #include "api/log_routes.h"
 #include "api/report_routes.h"
 #include "api/upload_routes.h"
 #include "base/random.h"
+#include "crypto/age/x25519_recipient.h"
 #include "http/server.h"
+#include "http/stream.h"
 #include "records/ledger.h"
 #include "reports/reports.h"
 #include "server/config.h"
+#include "server/onion.h"
 #include "store/blob_store.h"
 #include "store/postgres_database.h"
 #include "store/sqlite_database.h"
@@ -56,6 +62,13 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   SecureZero(key_text->data(), key_text->size());
   if (!key) return Fail("keys/log.key is not a log signer key");
   const translog::VerifierKey log_key = key->verifier_key();
+  // The server key opens TOTP seeds; mirrors never get it (DESIGN.md section 3).
+  auto server_key_text = ReadText(config.data_dir / "keys" / "server.key");
+  if (!server_key_text) return Fail(server_key_text.error().detail + " (run vigil init)");
+  while (!server_key_text->empty() && server_key_text->back() == '\n') server_key_text->pop_back();
+  auto server_key = age::X25519Identity::Parse(*server_key_text);
+  SecureZero(server_key_text->data(), server_key_text->size());
+  if (!server_key) return Fail("keys/server.key is not an age identity");
 
   Result<std::unique_ptr<store::Database>> database =
       config.database == "sqlite" ? store::OpenSqlite(config.data_dir / "vigil.db")
@@ -78,10 +91,19 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   SystemRandom random;
   records::Ledger ledger(**blobs, **appender, **database, clock);
   reports::Reports reports(ledger, **database, random);
+  accounts::AccountsOptions account_options;
+  account_options.session_idle = config.session_idle;
+  account_options.session_lifetime = config.session_lifetime;
+  account_options.max_failed_logins = config.max_failed_logins;
+  account_options.lockout = config.login_lockout;
+  accounts::Accounts accounts(ledger, **database, random, clock, &*server_key, config.log_origin,
+                              account_options);
   if (auto same = records::SameFileSystem(config.data_dir / "blobs", log_options.dir);
       same && *same)
     ledger.LetTheLogSyncBlobs();
   auto caught_up = ledger.CatchUp(*log_dir);
+  if (auto swept = accounts.Sweep(); !swept)
+    return Fail("cannot open the accounts: " + swept.error().ToString());
   if (!caught_up) return Fail("cannot index the log: " + caught_up.error().ToString());
   if (*caught_up > 0)
     std::fprintf(stderr, "vigild: indexed %llu log entries left by an interrupted run\n",
@@ -105,8 +127,32 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   options.max_connections = config.max_connections;
   options.header_timeout = config.header_timeout;
   options.body_timeout = config.body_timeout;
+  if (!config.tls_certificate.empty()) {
+    auto tls = http::MakeTlsContext(config.tls_certificate.string(), config.tls_key.string());
+    if (!tls) return Fail(tls.error().detail);
+    options.tls = std::move(*tls);
+  }
   http::Server server(options);
-  api::AddLogRoutes(server, *log_dir, {config.log_entries_public});
+  // Entry bundles: read tokens (mirrors, auditors) and signed-in administrators and auditors.
+  auto may_read_entries = [&accounts](const http::RequestContext& ctx) {
+    auto who = api::RequestPrincipal(accounts, ctx);
+    return who && who->role != accounts::Role::kCoordinator;
+  };
+  api::AddLogRoutes(server, *log_dir, {config.log_entries_public, may_read_entries});
+  api::FormRouteDeps form_deps;
+  form_deps.reports = &reports;
+  form_deps.blobs = blobs->get();
+  form_deps.pool = &blocking;
+  form_deps.random = &random;
+  form_deps.instance = config.log_origin;
+  form_deps.organisation_recipient = [&accounts]() -> Result<std::string> {
+    VIGIL_ASSIGN_OR_RETURN(accounts::KeyGeneration current, accounts.CurrentKey());
+    return current.recipient;
+  };
+  form_deps.max_request_bytes = config.max_upload_bytes;
+  api::AddFormRoutes(server, std::move(form_deps));
+  api::AddAccountRoutes(server, {&accounts, &blocking, config.log_origin,
+                                 static_cast<std::int64_t>(config.session_lifetime.count())});
   api::ReportRouteDeps report_deps;
   report_deps.reports = &reports;
   report_deps.blobs = blobs->get();
@@ -114,6 +160,13 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   report_deps.log_key = log_key;
   report_deps.pool = &blocking;
   report_deps.max_message_bytes = config.max_body_bytes;
+  // Reports are for the key holders: administrators and coordinators.
+  report_deps.staff = [&accounts](const http::RequestContext& ctx) -> Result<translog::ActorId> {
+    VIGIL_ASSIGN_OR_RETURN(accounts::Principal who, api::RequestPrincipal(accounts, ctx));
+    if (!accounts::HoldsOrganisationKey(who.role))
+      return MakeError(Errc::kPermissionDenied, "reports are for coordinators");
+    return who.actor;
+  };
   // --- tus uploads (src/uploads, src/api/upload_routes.h): evidence files arrive resumably
   // under data_dir/uploads and become attachment blobs when a report or message claims them.
   // The routes and the claim share the store, which lives as long as the server's routes.
@@ -163,8 +216,13 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
                  co_return r;
                });
   if (auto started = server.Start(); !started) return Fail(started.error().detail);
-  std::printf("vigild: listening on http://%s:%u\n", config.listen_address.c_str(), server.port());
+  std::printf("vigild: listening on %s://%s:%u\n", options.tls ? "https" : "http",
+              config.listen_address.c_str(), server.port());
   std::fflush(stdout);
+  // Onion service (onion = true): a tor child process in front of the server while vigild
+  // runs; it prints the address, and stops tor when `onion` goes out of scope.
+  auto onion = server::StartConfiguredOnionService(config, server.port());
+  if (!onion) return Fail("cannot start the onion service: " + onion.error().detail);
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);

@@ -22,6 +22,8 @@ class TempPostgres {
   std::string Database(const std::string& name);
   // Stops and starts the server (clients see their connections drop).
   void Restart();
+  // The cluster's files (for tests that search them, such as the plaintext canary).
+  std::filesystem::path data_dir() const { return dir_ / "data"; }
 
  private:
   TempPostgres();

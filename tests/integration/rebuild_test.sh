@@ -35,7 +35,7 @@ kill -TERM "$pid"; wait "$pid"; pid=""
 
 rm -f inst/vigil.db inst/vigil.db-wal inst/vigil.db-shm
 "$vigil" rebuild inst > rebuilt.txt || fail "rebuild"
-grep -q "300 entries" rebuilt.txt || fail "rebuild count: $(cat rebuilt.txt)"
+grep -q "301 entries" rebuilt.txt || fail "rebuild count: $(cat rebuilt.txt)"
 start
 "$load" --port "$port" --check acked.txt --identity org.key | grep -q "checked 300 acknowledged reports: 0 missing" \
   || fail "reports after rebuild"

@@ -39,6 +39,7 @@ get() {
 
 "$vigil" init inst --origin it.example/log --listen 127.0.0.1:0 > init.txt || { echo "init failed"; exit 1; }
 key=$(sed -n 's/^Log verifier key: //p' init.txt)
+# Entry 0 is the first administrator's invitation (vigil init); then 300 more.
 # Entries of the instance's format (docs/formats/entries.md): vigild indexes them at start-up.
 # Type 8 (a staff login) carries no blob; the object id makes each one distinct.
 for i in $(seq 1 300); do
@@ -48,8 +49,8 @@ done
 "$vigil" log append inst/log --key inst/keys/log.key $(seq -f 'e%g' 1 300) > /dev/null || fail "append"
 
 start
-get /healthz | grep -a -q '"log_size":300' && ok || fail "healthz"
-get /metrics | grep -a -q '^vigil_log_checkpoint_size 300' && ok || fail "metrics"
+get /healthz | grep -a -q '"log_size":301' && ok || fail "healthz"
+get /metrics | grep -a -q '^vigil_log_checkpoint_size 301' && ok || fail "metrics"
 # The tile is binary: keep the response in a file and search it as text (-a).
 get /tile/0/000 > tile.http
 grep -a -q 'Cache-Control: public, max-age=31536000, immutable' tile.http && ok || { fail "tile cache header"; head -c 600 tile.http | tr -c '[:print:]\n' '.'; }
@@ -61,7 +62,7 @@ get /tile/0/0001 | grep -a -q '404 Not Found' && ok || fail "non-canonical tile 
 stop && ok || fail "SIGTERM exit code"
 
 start --set log_entries_public=true
-"$vigil" log verify "http://127.0.0.1:$port" --key "$key" | grep -q 'OK: it.example/log, 300 entries' && ok || fail "verify over HTTP"
+"$vigil" log verify "http://127.0.0.1:$port" --key "$key" | grep -q 'OK: it.example/log, 301 entries' && ok || fail "verify over HTTP"
 "$vigil" log prove "http://127.0.0.1:$port" --index 257 --key "$key" -o receipt.txt && ok || fail "prove over HTTP"
 stop
 "$vigil" log verify-receipt receipt.txt --key "$key" | grep -q 'entry 257 is in it.example/log' && ok || fail "verify-receipt offline"

@@ -6,9 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -16,6 +18,7 @@
 
 #include "base/check.h"
 #include "http/client.h"
+#include "testing/temp_postgres.h"
 #include "testing/test_paths.h"
 
 namespace vigil::testing {
@@ -56,6 +59,18 @@ class VigildProcess {
     if (port_ == 0) std::fprintf(stderr, "vigild did not start:\n%s\n", server_log().c_str());
     CHECK(port_ != 0);
   }
+  // Points the instance at another database, in its configuration file too (for `vigil
+  // rebuild`, which reads it).
+  void SetDatabase(const std::string& database) {
+    database_ = database;
+    std::filesystem::path conf = dir_.path() / "inst" / "vigil.conf";
+    std::ifstream in(conf);
+    std::string text, line;
+    while (std::getline(in, line))
+      text += (line.rfind("database = ", 0) == 0 ? "database = " + database : line) + "\n";
+    in.close();
+    std::ofstream(conf) << text;
+  }
   void Kill() {
     if (pid_ <= 0) return;
     kill(pid_, SIGKILL);
@@ -94,6 +109,14 @@ class VigildProcess {
       if (line.rfind("Log verifier key: ", 0) == 0) return line.substr(18);
     return "";
   }
+  // The first administrator's invitation token, from the link `vigil init` printed.
+  std::string invitation_token() const {
+    std::ifstream in(dir_.path() / "init.txt");
+    std::string line;
+    while (std::getline(in, line))
+      if (auto at = line.find("/join#"); at != std::string::npos) return line.substr(at + 6);
+    return "";
+  }
   std::string server_log() const {
     std::ifstream in(dir_.path() / "err.txt");
     std::stringstream ss;
@@ -107,5 +130,27 @@ class VigildProcess {
   pid_t pid_ = 0;
   int port_ = 0;
 };
+
+// The `database` setting for an engine: "sqlite", or a URI for a new database of the harness's
+// PostgreSQL (which gives "host=H port=P user=U dbname=D").
+inline std::string DatabaseFor(const std::string& engine, const std::string& name) {
+  if (engine == "sqlite") return "sqlite";
+  std::map<std::string, std::string> kv;
+  std::istringstream in(TempPostgres::Get().Database(name));
+  std::string word;
+  while (in >> word)
+    if (auto eq = word.find('='); eq != std::string::npos)
+      kv[word.substr(0, eq)] = word.substr(eq + 1);
+  return "postgresql://" + kv["user"] + "@/" + kv["dbname"] + "?host=" + kv["host"] +
+         "&port=" + kv["port"];
+}
+
+// The stable error code of an error response, or "(no error document)".
+inline std::string ErrorCode(const http::GetResult& r) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(r.body, ec);
+  if (ec || !v.is_object() || !v.as_object().contains("error")) return "(no error document)";
+  return std::string(v.at("error").at("code").as_string());
+}
 
 }  // namespace vigil::testing
