@@ -1,6 +1,8 @@
 #include "api/upload_routes.h"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/channel.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
 
@@ -18,7 +20,8 @@ using uploads::UploadStatus;
 using uploads::UploadWriter;
 
 constexpr std::size_t kReadBytes = 64 << 10;  // one read of body data
-constexpr std::size_t kBatchBytes = 1 << 20;  // one write to disk, while the next is read
+constexpr std::size_t kBatchBytes = 1 << 20;  // one write to disk
+constexpr std::size_t kBatches = 4;           // read ahead of the disk by up to this many
 
 Response TusError(HttpStatus status, std::string code, std::string message) {
   return Response::Error(status, std::move(code), std::move(message));
@@ -132,6 +135,53 @@ asio::awaitable<Status> WriteBatch(asio::thread_pool& pool, std::shared_ptr<Uplo
   co_return written;
 }
 
+// A batch buffer passed between the reader and the writer of a PATCH body.
+struct Slot {
+  std::size_t buffer = 0;  // index into the request's buffers
+  std::size_t size = 0;
+  bool last = false;  // the body ended (or failed, or the writer stopped) with this batch
+};
+using SlotQueue = asio::experimental::channel<void(boost::system::error_code, Slot)>;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// Fills free buffers from the body, in order, until it ends; `end` says how.
+asio::awaitable<void> ReadBatches(RequestContext& ctx, std::vector<Bytes>& buffers,
+                                  SlotQueue& free_slots, SlotQueue& full_slots, const bool& stop,
+                                  Piece& end) {
+  while (true) {
+    auto [ec, slot] = co_await free_slots.async_receive(kTuple);
+    if (ec) co_return;
+    Piece piece;
+    if (stop) {
+      piece.end = true;
+    } else {
+      piece = co_await Fill(ctx, buffers[slot.buffer]);
+    }
+    slot.size = piece.size;
+    slot.last = piece.end || piece.error.has_value();
+    if (slot.last) end = piece;
+    co_await full_slots.async_send(boost::system::error_code{}, slot, kTuple);
+    if (slot.last) co_return;
+  }
+}
+
+// Writes full buffers in order and hands them back; after a failure it only hands them back
+// (and asks the reader to stop), so that the reader never waits forever.
+asio::awaitable<void> WriteBatches(asio::thread_pool& pool, std::shared_ptr<UploadWriter> writer,
+                                   std::vector<Bytes>& buffers, SlotQueue& free_slots,
+                                   SlotQueue& full_slots, bool& stop, Status& written) {
+  while (true) {
+    auto [ec, slot] = co_await full_slots.async_receive(kTuple);
+    if (ec) co_return;
+    if (written && slot.size > 0) {
+      written = co_await WriteBatch(pool, writer, buffers[slot.buffer], slot.size);
+      if (!written) stop = true;
+    }
+    if (slot.last) co_return;
+    co_await free_slots.async_send(boost::system::error_code{}, slot, kTuple);
+  }
+}
+
 struct Deps {
   std::shared_ptr<uploads::Uploads> uploads;
   asio::thread_pool* pool;
@@ -234,26 +284,20 @@ asio::awaitable<Response> Patch(const Deps& d, RequestContext& ctx) {
   if (!begun) co_return AppendError(begun.error(), rid);
   std::shared_ptr<UploadWriter> writer = std::move(*begun);
 
-  // Two buffers: one is written to disk on the pool while the next is read from the socket.
-  // Memory per request stays at two batches, whatever the upload's size.
+  // The socket is read up to kBatches ahead of the disk, so that a slow moment of one does not
+  // stall the other. Memory per request stays at kBatches buffers, whatever the upload's size.
   using namespace asio::experimental::awaitable_operators;
-  Bytes filling(kBatchBytes);
-  Bytes writing(kBatchBytes);
-  Piece piece = co_await Fill(ctx, filling);
+  auto executor = co_await asio::this_coro::executor;
+  std::vector<Bytes> buffers(kBatches, Bytes(kBatchBytes));
+  SlotQueue free_slots(executor, kBatches);
+  SlotQueue full_slots(executor, kBatches);
+  for (std::size_t i = 0; i < kBatches; ++i)
+    free_slots.try_send(boost::system::error_code{}, Slot{i, 0, false});
+  bool stop = false;
+  Piece piece;
   Status written = OkStatus();
-  while (true) {
-    std::swap(filling, writing);
-    const bool more = !piece.end && !piece.error;
-    if (!more) {
-      written = co_await WriteBatch(*d.pool, writer, writing, piece.size);
-      break;
-    }
-    auto [wrote, next] =
-        co_await (WriteBatch(*d.pool, writer, writing, piece.size) && Fill(ctx, filling));
-    written = wrote;
-    piece = next;
-    if (!written) break;
-  }
+  co_await (ReadBatches(ctx, buffers, free_slots, full_slots, stop, piece) &&
+            WriteBatches(*d.pool, writer, buffers, free_slots, full_slots, stop, written));
   if (!written) co_return AppendError(written.error(), rid);
   // A request cut short (a closed connection, a time-out) keeps what arrived, as tus asks,
   // unless a checksum was to cover it; a body over the limit keeps nothing.
