@@ -9,7 +9,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libsodium-dev libssl-dev libsqlite3-dev libpq-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  age time argon2 tor libkainjow-mustache-dev openssl curl
+  age time argon2 tor libkainjow-mustache-dev openssl curl iso-codes
   postgresql postgresql-contrib
 )
 

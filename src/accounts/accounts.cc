@@ -39,7 +39,8 @@ using translog::EntryType;
 constexpr std::size_t kMaxLoginName = 64;
 constexpr std::size_t kMaxKeyFile = 16 * 1024;  // an identity or a wrap is a few hundred bytes
 
-constexpr Role kRoles[] = {Role::kAdmin, Role::kCoordinator, Role::kAuditor, Role::kMirror};
+constexpr Role kRoles[] = {Role::kAdmin, Role::kCoordinator, Role::kAuditor, Role::kMirror,
+                           Role::kEditor};
 
 // A login name: 1 to 64 printable ASCII bytes, no spaces, compared without ASCII case.
 Result<std::string> NormalizeLoginName(std::string_view name) {
@@ -240,6 +241,8 @@ std::string_view RoleName(Role role) {
       return "auditor";
     case Role::kMirror:
       return "mirror";
+    case Role::kEditor:
+      return "editor";
   }
   return "none";
 }

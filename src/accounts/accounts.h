@@ -28,8 +28,9 @@
 
 namespace vigil::accounts {
 
-enum class Role { kAdmin, kCoordinator, kAuditor, kMirror };
-std::string_view RoleName(Role role);  // "admin", "coordinator", "auditor", "mirror"
+// An editor changes the public tracker data only (issue 8); it holds no organisation key.
+enum class Role { kAdmin, kCoordinator, kAuditor, kMirror, kEditor };
+std::string_view RoleName(Role role);  // "admin", "coordinator", "auditor", "mirror", "editor"
 std::optional<Role> ParseRole(std::string_view name);
 // Admins and coordinators hold the organisation key and work on reports.
 bool HoldsOrganisationKey(Role role);

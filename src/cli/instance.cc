@@ -70,12 +70,25 @@ Result<RebuildResult> RebuildIndex(const server::Config& config, translog::Signe
   }
 
   SystemClock clock;
-  SystemRandom random;
   records::Ledger ledger(*blobs, **appender, *db, clock);
-  reports::Reports reports(ledger, *db, random);
-  accounts::Accounts accounts(ledger, *db, random, clock, nullptr, config.log_origin);
+  VIGIL_ASSIGN_OR_RETURN(auto appliers, OfflineAppliers::Register(ledger, *db, config));
   VIGIL_ASSIGN_OR_RETURN(result.entries, ledger.CatchUp(log_dir));
   return result;
+}
+
+OfflineAppliers::OfflineAppliers(records::Ledger& ledger, store::Database& db,
+                                 const server::Config& config, tracker::TrackerData tracker)
+    : reports_(ledger, db, random_),
+      accounts_(ledger, db, random_, clock_, nullptr, config.log_origin),
+      tracker_(std::move(tracker)),
+      tracker_edits_(ledger, db, random_, tracker_) {}
+
+Result<std::unique_ptr<OfflineAppliers>> OfflineAppliers::Register(records::Ledger& ledger,
+                                                                   store::Database& db,
+                                                                   const server::Config& config) {
+  VIGIL_ASSIGN_OR_RETURN(tracker::TrackerData tracker, tracker::LoadBuiltinTracker());
+  return std::unique_ptr<OfflineAppliers>(
+      new OfflineAppliers(ledger, db, config, std::move(tracker)));
 }
 
 }  // namespace vigil::cli

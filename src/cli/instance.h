@@ -4,10 +4,17 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 
+#include "accounts/accounts.h"
+#include "base/clock.h"
 #include "base/error.h"
+#include "base/random.h"
+#include "records/ledger.h"
+#include "reports/reports.h"
 #include "server/config.h"
+#include "tracker/edits.h"
 #include "translog/signed_note.h"
 
 namespace vigil::cli {
@@ -15,6 +22,27 @@ namespace vigil::cli {
 // Reads and checks DATA_DIR/vigil.conf; `data_dir` in the result is absolute. Fails with kIo
 // (unreadable) or kInvalidArgument (the first problem found, naming its line).
 Result<server::Config> LoadInstanceConfig(const std::filesystem::path& data_dir);
+
+// Every domain's index appliers registered on `ledger`, as vigild registers them, for the
+// commands that apply log entries with vigild stopped (rebuild, restore, invite). A module that
+// registers appliers is added here, and in src/server/main.cc.
+class OfflineAppliers {
+ public:
+  static Result<std::unique_ptr<OfflineAppliers>> Register(records::Ledger& ledger,
+                                                           store::Database& db,
+                                                           const server::Config& config);
+  accounts::Accounts& accounts() { return accounts_; }
+
+ private:
+  OfflineAppliers(records::Ledger& ledger, store::Database& db, const server::Config& config,
+                  tracker::TrackerData tracker);
+  SystemClock clock_;
+  SystemRandom random_;
+  reports::Reports reports_;
+  accounts::Accounts accounts_;
+  tracker::TrackerData tracker_;
+  tracker::TrackerEdits tracker_edits_;
+};
 
 struct RebuildResult {
   std::uint64_t entries = 0;  // log entries applied to the new index

@@ -8,6 +8,7 @@
 #include "base/secret.h"
 #include "cli/commands.h"
 #include "cli/files.h"
+#include "cli/instance.h"
 #include "records/ledger.h"
 #include "reports/reports.h"
 #include "store/postgres_database.h"
@@ -36,12 +37,10 @@ Result<accounts::Invitation> InviteOffline(const server::Config& config, account
                                       ? store::OpenSqlite(config.data_dir / "vigil.db")
                                       : store::OpenPostgres(config.database));
   SystemClock clock;
-  SystemRandom random;
   records::Ledger ledger(*blobs, **appender, *db, clock);
-  reports::Reports reports(ledger, *db, random);
-  accounts::Accounts accounts(ledger, *db, random, clock, nullptr, config.log_origin);
+  VIGIL_ASSIGN_OR_RETURN(auto appliers, OfflineAppliers::Register(ledger, *db, config));
   VIGIL_RETURN_IF_ERROR(ledger.CatchUp(log_dir));
-  return accounts.Invite(role, translog::ActorId{});
+  return appliers->accounts().Invite(role, translog::ActorId{});
 }
 
 std::string JoinLink(const server::Config& config, const std::string& token) {
@@ -59,7 +58,7 @@ struct InviteFlags {
 Status Invite(const InviteFlags& flags) {
   auto role = accounts::ParseRole(flags.role);
   if (!role || *role == accounts::Role::kMirror)
-    return MakeError(Errc::kInvalidArgument, "--role is admin, coordinator or auditor");
+    return MakeError(Errc::kInvalidArgument, "--role is admin, coordinator, auditor or editor");
   std::filesystem::path config_path = std::filesystem::path(flags.data_dir) / "vigil.conf";
   VIGIL_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(config_path.string()));
   server::Config config;
@@ -80,7 +79,7 @@ void RegisterInviteCommand(CLI::App& app, Action& action) {
   CLI::App* invite = app.add_subcommand(
       "invite", "Issue a one-time invitation link from the server's console (vigild stopped)");
   invite->add_option("data_dir", flags->data_dir, "The instance's data directory")->required();
-  invite->add_option("--role", flags->role, "admin (default), coordinator or auditor");
+  invite->add_option("--role", flags->role, "admin (default), coordinator, auditor or editor");
   invite->callback([&action, flags] { action = [flags] { return Invite(*flags); }; });
 }
 

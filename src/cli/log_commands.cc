@@ -148,7 +148,8 @@ Status LogVerify(const VerifyFlags& flags) {
   if (!flags.blobs.empty()) {
     if (!std::filesystem::is_directory(flags.blobs))
       return MakeError(Errc::kNotFound, "no blob store at " + flags.blobs);
-    VIGIL_ASSIGN_OR_RETURN(blobs, store::BlobStore::Open(flags.blobs, {0}));
+    // Read only: vigild may be running and writing beside us, so its temporaries stay.
+    VIGIL_ASSIGN_OR_RETURN(blobs, store::BlobStore::Open(flags.blobs, {0, false}));
     options.check_entry = [&blobs](std::uint64_t, ByteSpan entry) {
       return CheckEntryBlob(*blobs, entry);
     };

@@ -95,4 +95,11 @@ std::vector<Verb> RouteTable::AllowedMethods(std::string_view path) const {
   return out;
 }
 
+std::vector<std::string> RouteTable::List() const {
+  std::vector<std::string> out;
+  for (const auto& r : routes_)
+    out.push_back(std::string(boost::beast::http::to_string(r.method)) + " " + r.pattern);
+  return out;
+}
+
 }  // namespace vigil::http

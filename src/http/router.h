@@ -43,6 +43,8 @@ class RouteTable {
   std::variant<RouteMatch, RouteMiss> Match(Verb method, std::string_view path) const;
 
   const std::string& pattern(std::size_t route) const { return routes_[route].pattern; }
+  // "METHOD pattern" of each route, in order.
+  std::vector<std::string> List() const;
   // Methods allowed on a path, for the Allow header of a 405.
   std::vector<Verb> AllowedMethods(std::string_view path) const;
 

@@ -340,6 +340,12 @@ void Server::Route(Verb method, std::string_view pattern, Handler handler,
   routes_.push_back({std::move(handler), route_options});
 }
 
+std::vector<std::string> Server::RouteList() const {
+  std::vector<std::string> out;
+  for (const auto& line : table_.List()) out.push_back(line);
+  return out;
+}
+
 void Server::Register(const std::shared_ptr<Connection>& c) {
   std::lock_guard lock(mu_);
   std::erase_if(connections_, [](const auto& w) { return w.expired(); });

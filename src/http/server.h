@@ -152,6 +152,9 @@ class Server {
   // Blocks until Shutdown has completed.
   void Wait();
 
+  // "METHOD pattern" of every route, in the order added (checked against the API contract).
+  std::vector<std::string> RouteList() const;
+
   // Connections open now (for tests and /metrics).
   std::size_t open_connections() const { return open_connections_.load(); }
 

@@ -13,6 +13,7 @@
 #include "api/form_routes.h"
 #include "api/log_routes.h"
 #include "api/report_routes.h"
+#include "api/tracker_routes.h"
 #include "api/upload_routes.h"
 #include "base/random.h"
 #include "crypto/age/x25519_recipient.h"
@@ -45,7 +46,8 @@ Result<std::string> ReadText(const std::filesystem::path& path) {
   return ss.str();
 }
 
-int Run(const std::string& config_path, const std::vector<std::string>& overrides) {
+int Run(const std::string& config_path, const std::vector<std::string>& overrides,
+        bool list_routes) {
   auto text = ReadText(config_path);
   if (!text) return Fail(text.error().detail);
   server::Config config;
@@ -56,7 +58,10 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
     return 1;
   }
   auto key_text = ReadText(config.data_dir / "keys" / "log.key");
-  if (!key_text) return Fail(key_text.error().detail + " (run vigil init)");
+  if (!key_text)
+    return Fail(key_text.error().detail +
+                " (a new instance: vigil init; a restored one: put back its keys, "
+                "docs/operations/configuration.md)");
   while (!key_text->empty() && key_text->back() == '\n') key_text->pop_back();
   auto key = translog::ParseSignerKey(*key_text);
   SecureZero(key_text->data(), key_text->size());
@@ -64,7 +69,10 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   const translog::VerifierKey log_key = key->verifier_key();
   // The server key opens TOTP seeds; mirrors never get it (DESIGN.md section 3).
   auto server_key_text = ReadText(config.data_dir / "keys" / "server.key");
-  if (!server_key_text) return Fail(server_key_text.error().detail + " (run vigil init)");
+  if (!server_key_text)
+    return Fail(server_key_text.error().detail +
+                " (a new instance: vigil init; a restored one: put back its keys, "
+                "docs/operations/configuration.md)");
   while (!server_key_text->empty() && server_key_text->back() == '\n') server_key_text->pop_back();
   auto server_key = age::X25519Identity::Parse(*server_key_text);
   SecureZero(server_key_text->data(), server_key_text->size());
@@ -98,6 +106,10 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   account_options.lockout = config.login_lockout;
   accounts::Accounts accounts(ledger, **database, random, clock, &*server_key, config.log_origin,
                               account_options);
+  // The State cooperation tracker: its compiled-in data are checked now (fail fast).
+  auto tracker_data = tracker::LoadBuiltinTracker();
+  if (!tracker_data) return Fail("tracker data: " + tracker_data.error().detail);
+  tracker::TrackerEdits tracker_edits(ledger, **database, random, *tracker_data);
   if (auto same = records::SameFileSystem(config.data_dir / "blobs", log_options.dir);
       same && *same)
     ledger.LetTheLogSyncBlobs();
@@ -139,6 +151,7 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
     return who && who->role != accounts::Role::kCoordinator;
   };
   api::AddLogRoutes(server, *log_dir, {config.log_entries_public, may_read_entries});
+  api::AddTrackerRoutes(server, {&tracker_edits, &accounts, &blocking});
   api::FormRouteDeps form_deps;
   form_deps.reports = &reports;
   form_deps.blobs = blobs->get();
@@ -215,6 +228,10 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
                      std::to_string(server.open_connections()) + "\n";
                  co_return r;
                });
+  if (list_routes) {
+    for (const auto& route : server.RouteList()) std::printf("%s\n", route.c_str());
+    return 0;
+  }
   if (auto started = server.Start(); !started) return Fail(started.error().detail);
   std::printf("vigild: listening on %s://%s:%u\n", options.tls ? "https" : "http",
               config.listen_address.c_str(), server.port());
@@ -241,6 +258,9 @@ int main(int argc, char** argv) {
   std::string config_path;
   std::vector<std::string> overrides;
   app.add_option("--config", config_path, "Configuration file (vigil init writes one)")->required();
+  bool list_routes = false;
+  app.add_flag("--list-routes", list_routes,
+               "Print every route (METHOD pattern) and exit without serving (for contract tests)");
   app.add_option("--set", overrides, "Override a configuration key: --set key=value")
       ->allow_extra_args(false);
   try {
@@ -251,5 +271,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vigild: %s (see --help)\n", e.what());
     return 2;
   }
-  return Run(config_path, overrides);
+  return Run(config_path, overrides, list_routes);
 }

@@ -61,8 +61,9 @@ Result<std::unique_ptr<BlobStore>> BlobStore::Open(const std::filesystem::path& 
   std::filesystem::create_directories(root / "tmp", ec);
   if (ec) return MakeError(Errc::kIo, "cannot create " + root.string() + ": " + ec.message());
   // Temporaries left by a crash hold nothing acknowledged: clear them.
-  for (const auto& e : std::filesystem::directory_iterator(root / "tmp", ec))
-    std::filesystem::remove(e.path(), ec);
+  if (options.clear_temporaries)
+    for (const auto& e : std::filesystem::directory_iterator(root / "tmp", ec))
+      std::filesystem::remove(e.path(), ec);
   VIGIL_ASSIGN_OR_RETURN(auto sync, GroupSync::Open(root));
   return std::unique_ptr<BlobStore>(
       new BlobStore(std::filesystem::absolute(root), options, std::move(sync)));

@@ -25,6 +25,9 @@ Result<Digest> ParseDigest(std::string_view hex);
 struct BlobStoreOptions {
   // Writes are refused with kResourceExhausted when they would leave less free space than this.
   std::uint64_t disk_reserve_bytes = 1ull << 30;
+  // Clear temporaries left by a crash. Only the owner of the store (vigild, or a command that
+  // holds the log's lock) may: a reader beside a running vigild would delete writes in flight.
+  bool clear_temporaries = true;
 };
 
 class BlobStore;

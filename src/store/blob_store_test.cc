@@ -73,6 +73,24 @@ TEST_F(BlobStoreTest, AnAbandonedWriteLeavesNothing) {
   EXPECT_EQ(files, 0u);
 }
 
+// A reader opening the store beside its owner (vigil log verify next to a running vigild) must
+// not delete the owner's writes in flight; the owner clears what a crash left.
+TEST_F(BlobStoreTest, OnlyTheOwnerClearsTemporaries) {
+  auto owner = OpenStore();
+  auto writer = owner->NewWriter();
+  ASSERT_TRUE((*writer)->Write(AsBytes("in flight")));
+  auto reader = BlobStore::Open(dir_.path() / "blobs", BlobStoreOptions{0, false});
+  ASSERT_TRUE(reader.has_value());
+  auto committed = (*writer)->Commit();
+  ASSERT_TRUE(committed.has_value()) << committed.error().ToString();
+  EXPECT_TRUE(owner->Exists(committed->first));
+
+  auto left = owner->NewWriter();
+  ASSERT_TRUE((*left)->Write(AsBytes("left by a crash")));
+  auto restarted = OpenStore();
+  EXPECT_FALSE((*left)->Commit().has_value());  // its temporary is gone
+}
+
 TEST_F(BlobStoreTest, RefusesPathTricksInDigests) {
   const char* bad[] = {"../../etc/passwd", "",
                        "ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789",

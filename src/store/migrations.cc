@@ -115,6 +115,18 @@ constexpr Migration kMigrations[] = {
      "CREATE TABLE totp_used ("
      " account_id TEXT PRIMARY KEY,"
      " last_step {bigint} NOT NULL)"},
+    // The tracker's edits (src/tracker/edits.cc), public, in log order.
+    {4,
+     "CREATE TABLE tracker_edits ("
+     " log_index {bigint} PRIMARY KEY,"
+     " id TEXT NOT NULL,"
+     " iso3 TEXT NOT NULL,"
+     " field TEXT NOT NULL,"
+     " value TEXT NOT NULL,"
+     " source TEXT NOT NULL,"
+     " hour {bigint} NOT NULL,"
+     " editor TEXT NOT NULL);"
+     "CREATE INDEX tracker_edits_by_state ON tracker_edits (iso3, log_index)"},
 };
 
 }  // namespace

@@ -561,6 +561,71 @@ TEST_P(AccountApiTest, RebuildRecreatesAccountsKeysReportsAndReplies) {
   for (std::size_t i = 0; i < before.size(); ++i) EXPECT_EQ(after[i], before[i]) << i;
 }
 
+// The tracker (issue 8): public reads whose headline counts match the data files, an editor's
+// sourced change in the log and the public history, refused changes, export and import.
+TEST_P(AccountApiTest, TrackerEditsAreSourcedLoggedAndPublic) {
+  auto states = Object(server_.Send("GET", "/v1/states"));
+  EXPECT_EQ(states.at("headline").at("states_parties").as_int64(), 124);
+  EXPECT_EQ(states.at("headline").at("apic").at("listed").as_int64(), 70);
+  EXPECT_EQ(states.at("headline").at("apic").at("reported_total").as_string(), "79");
+  auto gambia = Object(server_.Send("GET", "/v1/states/GMB"));
+  EXPECT_FALSE(gambia.at("rome_statute").at("ratification").at("known").as_bool());
+  EXPECT_TRUE(gambia.at("rome_statute").at("ratification").at("value").is_null());
+  EXPECT_EQ(gambia.at("apic").at("status").as_string(), "unknown");
+  EXPECT_EQ(ErrorCode(server_.Send("GET", "/v1/states/gmb")), "invalid_request");
+  EXPECT_EQ(ErrorCode(server_.Send("GET", "/v1/states/USA")), "not_found");
+
+  Device admin = NewDevice("admin");
+  ASSERT_EQ(Enrol(admin, server_.invitation_token()).status, 201u);
+  ASSERT_EQ(SignIn(admin).status, 201u);
+  auto invitation = server_.Send("POST", "/v1/invitations", R"({"role":"editor"})", As(admin));
+  ASSERT_EQ(invitation.status, 201u) << invitation.body;
+  Device editor = NewDevice("editor");
+  ASSERT_EQ(Enrol(editor, std::string(Object(invitation).at("token").as_string())).status, 201u);
+  ASSERT_EQ(SignIn(editor).status, 201u);
+
+  std::string edit = R"({"field":"ratification_date","value":"2002-06-28","source":"UN XVIII-10"})";
+  EXPECT_EQ(ErrorCode(server_.Send("POST", "/v1/states/GMB/edits", edit)), "unauthenticated");
+  EXPECT_EQ(ErrorCode(server_.Send(
+                "POST", "/v1/states/GMB/edits",
+                R"({"field":"ratification_date","value":"2002-06-28","source":""})", As(editor))),
+            "invalid_request");
+  EXPECT_EQ(ErrorCode(server_.Send(
+                "POST", "/v1/states/GMB/edits",
+                R"({"field":"ratification_date","value":"2002-02-30","source":"x"})", As(editor))),
+            "invalid_request");
+  auto made = server_.Send("POST", "/v1/states/GMB/edits", edit, As(editor));
+  ASSERT_EQ(made.status, 201u) << made.body;
+  gambia = Object(server_.Send("GET", "/v1/states/GMB"));
+  EXPECT_EQ(gambia.at("rome_statute").at("ratification").at("value").as_string(), "2002-06-28");
+  EXPECT_EQ(gambia.at("rome_statute").at("ratification").at("source").as_string(), "UN XVIII-10");
+  auto history = Object(server_.Send("GET", "/v1/states/GMB/history"));
+  ASSERT_EQ(history.at("changes").as_array().size(), 1u);
+  EXPECT_EQ(history.at("changes").as_array()[0].at("source").as_string(), "UN XVIII-10");
+  EXPECT_EQ(Object(server_.Send("GET", "/v1/tracker/changes")).at("changes").as_array().size(), 1u);
+  EXPECT_EQ(Object(server_.Send("GET", "/v1/states")).at("headline").at("ratification_dates_known"),
+            states.at("headline").at("ratification_dates_known").as_int64() + 1);
+
+  // Export and import: the same file changes nothing; a changed cell with its source is one edit;
+  // one without a source is refused, naming the row.
+  auto csv = server_.Send("GET", "/v1/tracker/export?format=csv");
+  ASSERT_EQ(csv.status, 200u);
+  auto same = server_.Send("POST", "/v1/tracker/import", csv.body, As(editor));
+  ASSERT_EQ(same.status, 201u) << same.body;
+  EXPECT_EQ(Object(same).at("changes").as_array().size(), 0u);
+  std::string changed = csv.body;
+  std::size_t row = changed.find("\r\nISL,");
+  ASSERT_NE(row, std::string::npos);
+  std::string line = changed.substr(row + 2, changed.find("\r\n", row + 2) - row - 2);
+  std::string edited_line = line;
+  edited_line.replace(edited_line.find(",party,"), 7, ",withdrawal_notified,");
+  changed.replace(row + 2, line.size(), edited_line);
+  auto refused = server_.Send("POST", "/v1/tracker/import", changed, As(editor));
+  EXPECT_EQ(ErrorCode(refused), "invalid_import") << refused.body;
+  EXPECT_EQ(ErrorCode(server_.Send("GET", "/v1/tracker/export?format=xml")), "invalid_request");
+  EXPECT_EQ(server_.Send("GET", "/v1/tracker/export?format=json").status, 200u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, AccountApiTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& p) { return p.param; });
 
