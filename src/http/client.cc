@@ -71,6 +71,8 @@ Result<GetResult> Send(const ClientRequest& request, const ClientOptions& option
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(options.max_body);
+  // A response to HEAD has no body, whatever its Content-Length says.
+  if (request.method == "HEAD") parser.skip(true);
   stream.expires_after(options.timeout);
   bhttp::read(stream, buffer, parser, ec);
   if (ec == bhttp::error::body_limit)

@@ -24,6 +24,7 @@ namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 using asio::use_awaitable;
 constexpr auto kTuple = asio::as_tuple(use_awaitable);
+constexpr std::size_t kBodyReadBytes = 64 * 1024;
 
 Response Response::Json(std::string body, HttpStatus status) {
   Response r;
@@ -103,18 +104,31 @@ std::optional<std::uint64_t> RequestContext::content_length() const {
 }
 
 asio::awaitable<Result<std::size_t>> RequestContext::ReadBodySome(MutableByteSpan out) {
+  if (read_error_) co_return *read_error_;
   auto& parser = *connection_.parser_;
   if (parser.is_done() || out.empty()) co_return std::size_t{0};
   parser.get().body().data = out.data();
   parser.get().body().size = out.size();
+  // Beast reads from the socket into the connection's buffer, at most its free capacity at a
+  // time (512 bytes after a small header): give it room for 64 KiB reads, or a large body costs
+  // a system call per 512 bytes.
+  if (auto& b = connection_.buffer_; b.capacity() - b.size() < kBodyReadBytes)
+    b.reserve(b.size() + kBodyReadBytes);
   connection_.stream_.expires_after(connection_.server_.options_.body_timeout);
   auto [ec, n] =
       co_await bhttp::async_read(connection_.stream_, connection_.buffer_, parser, kTuple);
   if (ec == bhttp::error::need_buffer) ec = {};
   if (ec == bhttp::error::body_limit)
     co_return MakeError(Errc::kResourceExhausted, "body over the limit");
-  if (ec) co_return MakeError(Errc::kUnavailable, "reading the body: " + ec.message());
-  co_return out.size() - parser.get().body().size;
+  const std::size_t got = out.size() - parser.get().body().size;
+  if (ec) {
+    // Bytes that arrived before the connection failed are still the client's data (a resumable
+    // upload keeps them): return them, and the failure on the next call. The parser is not
+    // asked again after an error.
+    read_error_ = MakeError(Errc::kUnavailable, "reading the body: " + ec.message());
+    if (got == 0) co_return *read_error_;
+  }
+  co_return got;
 }
 
 asio::awaitable<Result<std::string>> RequestContext::ReadBody() {
@@ -175,6 +189,7 @@ asio::awaitable<Response> Connection::Dispatch(RequestContext& ctx) {
 
 asio::awaitable<bool> Connection::Write(RequestContext& ctx, Response response, bool keep_alive) {
   bhttp::response<bhttp::string_body> res{response.status, 11};
+  if (!response.reason.empty()) res.reason(response.reason);
   for (const auto& field : response.headers) res.set(field.name_string(), field.value());
   if (response.error) {
     boost::json::object doc{{"error", boost::json::object{{"code", response.error->code},

@@ -64,6 +64,9 @@ struct Response {
   std::string body;
   Fields headers;  // extra headers; Cache-Control set here replaces the no-store default
   std::optional<ApiError> error;  // rendered as the JSON error document
+  // The reason phrase of a status Beast does not know (tus: 460 "Checksum Mismatch"); empty:
+  // the standard one.
+  std::string reason;
   // A body streamed from a source instead of `body` (large files): exactly `stream_size`
   // bytes are read from it, in constant memory.
   std::shared_ptr<Source> stream;
@@ -92,7 +95,8 @@ class RequestContext {
   // Reads the whole body (at most the route's body limit): kResourceExhausted when larger,
   // kUnavailable on a time-out or a closed connection.
   asio::awaitable<Result<std::string>> ReadBody();
-  // Streams the body: up to out.size() bytes, 0 at its end.
+  // Streams the body: up to out.size() bytes, 0 at its end. When the connection fails, the
+  // bytes that arrived before are returned first, and the error (kUnavailable) by the next call.
   asio::awaitable<Result<std::size_t>> ReadBodySome(MutableByteSpan out);
 
  private:
@@ -104,6 +108,7 @@ class RequestContext {
   std::string request_id_;
   std::string route_;
   PathParams params_;
+  std::optional<Error> read_error_;  // a failed body read, returned again by later reads
 };
 
 using Handler = std::function<asio::awaitable<Response>(RequestContext&)>;

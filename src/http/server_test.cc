@@ -241,6 +241,44 @@ TEST_F(ServerTest, ShutdownFinishesRequestsInFlightAndClosesIdleOnes) {
   EXPECT_EQ(server_->open_connections(), 0u);
 }
 
+// A resumable upload keeps what arrived before the client hung up: the bytes first, then the
+// failure. And a status Beast has no name for goes out with the handler's reason phrase.
+TEST(Server, BodyBytesBeforeAHangUpAreReadThenTheFailure) {
+  std::promise<std::pair<std::size_t, Errc>> result;
+  Server server(ServerOptions{}, [](const RequestLogEntry&) {});
+  server.Route(
+      Verb::patch, "/v1/parts", [&result](RequestContext& ctx) -> asio::awaitable<Response> {
+        std::size_t total = 0;
+        Bytes chunk(64 * 1024);
+        while (true) {
+          auto n = co_await ctx.ReadBodySome(chunk);
+          if (!n) {
+            auto again = co_await ctx.ReadBodySome(chunk);  // the failure stays
+            result.set_value({total, again ? Errc::kInternal : again.error().code});
+            break;
+          }
+          if (*n == 0) break;
+          total += *n;
+        }
+        Response r = Response::Error(static_cast<HttpStatus>(460), "checksum_mismatch", "No.");
+        r.reason = "Checksum Mismatch";
+        co_return r;
+      });
+  ASSERT_TRUE(server.Start());
+  {
+    RawClient c(server.port());
+    c.Send("PATCH /v1/parts HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" +
+           std::string(60000, 'b'));
+  }
+  auto [total, error] = result.get_future().get();
+  EXPECT_EQ(total, 60000u);
+  EXPECT_EQ(error, Errc::kUnavailable);
+
+  RawClient c(server.port());
+  c.Send("PATCH /v1/parts HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(c.ReadAll().rfind("HTTP/1.1 460 Checksum Mismatch\r\n", 0), 0u);
+}
+
 }  // namespace
 }  // namespace vigil::http
 

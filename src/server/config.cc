@@ -90,6 +90,12 @@ const std::map<std::string, Setter, std::less<>>& Setters() {
          c.upload_expiry = std::chrono::hours(h);
          return "";
        }},
+      {"upload_quota_bytes",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         return ParseUnsigned<std::uint64_t>(v, c.upload_quota_bytes, 1, 1ull << 50)
+                    ? ""
+                    : "expected 1..2^50";
+       }},
       {"session_idle_minutes",
        [](std::string_view v, Config& c, const auto&) -> std::string {
          unsigned m = 0;
@@ -234,6 +240,8 @@ std::string FormatConfig(const Config& c) {
   out += "max_body_bytes = " + std::to_string(c.max_body_bytes) + "\n";
   out += "max_upload_bytes = " + std::to_string(c.max_upload_bytes) + "\n";
   out += "upload_expiry_hours = " + std::to_string(c.upload_expiry.count()) + "\n";
+  out += "# Declared bytes of all uploads not yet attached to a report, at most.\n";
+  out += "upload_quota_bytes = " + std::to_string(c.upload_quota_bytes) + "\n";
   out += "disk_reserve_bytes = " + std::to_string(c.disk_reserve_bytes) + "\n";
   out += "max_connections = " + std::to_string(c.max_connections) + "\n";
   out += "header_timeout_ms = " + std::to_string(c.header_timeout.count()) + "\n";

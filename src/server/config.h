@@ -25,6 +25,7 @@ struct Config {
   std::uint64_t max_body_bytes = 1 << 20;
   std::uint64_t max_upload_bytes = 2ull << 30;
   std::chrono::hours upload_expiry{24};
+  std::uint64_t upload_quota_bytes = 16ull << 30;  // declared bytes of all unclaimed uploads
   std::uint64_t disk_reserve_bytes = 1ull << 30;
   std::size_t max_connections = 1024;
   std::chrono::milliseconds header_timeout{15'000};

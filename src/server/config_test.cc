@@ -11,7 +11,8 @@ TEST(Config, ParsesEveryKeyAndResolvesDataDirAgainstTheFile) {
       ParseConfig("vigil.conf",
                   "# comment\n\nlisten = 0.0.0.0:9000\r\ndata_dir = data\n"
                   "database = postgresql://vigil@localhost/vigil\nlog_origin = example.org/log\n"
-                  "threads = 4\nonion = true\nupload_expiry_hours = 48\n",
+                  "threads = 4\nonion = true\nupload_expiry_hours = 48\n"
+                  "upload_quota_bytes = 1000000\n",
                   {}, "/etc/vigil", c);
   EXPECT_TRUE(errors.lines.empty()) << errors.lines.front();
   EXPECT_EQ(c.listen_address, "0.0.0.0");
@@ -21,6 +22,7 @@ TEST(Config, ParsesEveryKeyAndResolvesDataDirAgainstTheFile) {
   EXPECT_EQ(c.threads, 4u);
   EXPECT_TRUE(c.onion);
   EXPECT_EQ(c.upload_expiry, std::chrono::hours(48));
+  EXPECT_EQ(c.upload_quota_bytes, 1000000u);
 }
 
 TEST(Config, ReportsEveryProblemWithItsLine) {
@@ -51,6 +53,7 @@ TEST(Config, OverridesWinAndFormatRoundTrips) {
   EXPECT_EQ(back.listen_address, "::1");
   EXPECT_EQ(back.listen_port, 1234);
   EXPECT_EQ(back.max_upload_bytes, c.max_upload_bytes);
+  EXPECT_EQ(back.upload_quota_bytes, c.upload_quota_bytes);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "api/report_routes.h"
 #include "api/statistics_routes.h"
 #include "api/tracker_routes.h"
+#include "api/upload_routes.h"
 #include "base/random.h"
 #include "crypto/age/x25519_recipient.h"
 #include "http/server.h"
@@ -27,6 +28,7 @@
 #include "store/postgres_database.h"
 #include "store/sqlite_database.h"
 #include "translog/appender.h"
+#include "uploads/uploads.h"
 
 namespace {
 
@@ -181,6 +183,24 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
       return MakeError(Errc::kPermissionDenied, "reports are for coordinators");
     return who.actor;
   };
+  // --- tus uploads (src/uploads, src/api/upload_routes.h): evidence files arrive resumably
+  // under data_dir/uploads and become attachment blobs when a report or message claims them.
+  // The routes and the claim share the store, which lives as long as the server's routes.
+  uploads::UploadsOptions upload_options;
+  upload_options.max_upload_bytes = config.max_upload_bytes;
+  upload_options.quota_bytes = config.upload_quota_bytes;
+  upload_options.disk_reserve_bytes = config.disk_reserve_bytes;
+  upload_options.expiry = config.upload_expiry;
+  auto opened_uploads =
+      uploads::Uploads::Open(config.data_dir / "uploads", **blobs, clock, random, upload_options);
+  if (!opened_uploads) return Fail("cannot open the uploads: " + opened_uploads.error().detail);
+  std::shared_ptr<uploads::Uploads> upload_store = std::move(*opened_uploads);
+  upload_store->StartSweeper(std::chrono::minutes(1));
+  api::AddUploadRoutes(server, {upload_store, &blocking});
+  report_deps.claim_upload = [upload_store](std::string_view id) {
+    return upload_store->Claim(id);
+  };
+  // --- end of tus uploads
   api::AddReportRoutes(server, std::move(report_deps));
   translog::Appender* log = appender->get();
   store::Database* db = database->get();

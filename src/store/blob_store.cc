@@ -187,6 +187,25 @@ Result<std::pair<Digest, std::uint64_t>> BlobStore::PutUnsynced(ByteSpan data) c
   return writer->CommitUnsynced();
 }
 
+Status BlobStore::Adopt(const std::filesystem::path& file, const Digest& digest) const {
+  std::filesystem::path final_path = PathOf(digest);
+  std::error_code ec;
+  // As in BlobWriter: an existing blob of that digest is replaced by the same bytes, synced,
+  // so a name written unsynced before a crash cannot stay partial.
+  bool new_dir = !std::filesystem::exists(final_path.parent_path(), ec);
+  std::filesystem::create_directories(final_path.parent_path(), ec);
+  if (ec)
+    return MakeError(Errc::kIo, "mkdir " + final_path.parent_path().string() + ": " + ec.message());
+  if (::rename(file.c_str(), final_path.c_str()) != 0) {
+    if (errno == EXDEV)
+      return MakeError(Errc::kFailedPrecondition, file.string() + " is on another file system");
+    return IoError("rename", final_path);
+  }
+  VIGIL_RETURN_IF_ERROR(SyncDirectory(final_path.parent_path()));
+  if (new_dir) VIGIL_RETURN_IF_ERROR(SyncDirectory(root_));
+  return OkStatus();
+}
+
 Result<std::uint64_t> BlobStore::Device() const {
   struct stat st {};
   if (::stat(root_.c_str(), &st) != 0) return IoError("stat", root_);

@@ -79,6 +79,12 @@ class BlobStore {
   Result<std::unique_ptr<Source>> Open(const Digest& digest) const;
   // kNotFound when absent.
   Status Remove(const Digest& digest) const;
+  // Moves `file`, already synced and on this store's file system, into the store as blob
+  // `digest`, which the caller computed over exactly the file's bytes, and makes the name durable:
+  // a large finished upload becomes a blob without being copied. An existing blob of that digest
+  // is replaced (same bytes). kFailedPrecondition when `file` is on another file system (copy it
+  // through a BlobWriter instead), kIo otherwise.
+  Status Adopt(const std::filesystem::path& file, const Digest& digest) const;
   std::filesystem::path PathOf(const Digest& digest) const;
   // Free bytes on the store's file system, less the reserve (0 when below it).
   Result<std::uint64_t> Available() const;

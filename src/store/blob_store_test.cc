@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 #include "base/hex.h"
@@ -97,6 +98,31 @@ TEST_F(BlobStoreTest, RefusesPathTricksInDigests) {
                        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0"};
   for (const char* d : bad) EXPECT_EQ(ParseDigest(d).error().code, Errc::kInvalidArgument) << d;
   EXPECT_TRUE(ParseDigest("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+}
+
+TEST_F(BlobStoreTest, AdoptsAFileByRename) {
+  auto store = OpenStore();
+  auto write_file = [&](const std::string& name, std::string_view text) {
+    std::filesystem::path p = dir_.path() / name;
+    std::FILE* f = std::fopen(p.c_str(), "wb");
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+    return p;
+  };
+  Digest digest = crypto::Sha256(AsBytes("evidence"));
+  std::filesystem::path first = write_file("first", "evidence");
+  ASSERT_TRUE(store->Adopt(first, digest));
+  EXPECT_FALSE(std::filesystem::exists(first));
+  auto source = store->Open(digest);
+  ASSERT_TRUE(source);
+  EXPECT_EQ(ReadAll(**source), ToBytes("evidence"));
+  // The same bytes again (another upload of the same file).
+  std::filesystem::path second = write_file("second", "evidence");
+  ASSERT_TRUE(store->Adopt(second, digest));
+  EXPECT_FALSE(std::filesystem::exists(second));
+  EXPECT_TRUE(store->Exists(digest));
+  EXPECT_EQ(store->Adopt(dir_.path() / "missing", crypto::Sha256(AsBytes("x"))).error().code,
+            Errc::kIo);
 }
 
 TEST_F(BlobStoreTest, RefusesWritesBelowTheDiskReserve) {

@@ -101,6 +101,7 @@ class VigildProcess {
   }
 
   std::filesystem::path data_dir() const { return dir_.path() / "inst"; }
+  int port() const { return port_; }
   std::string verifier_key() const {
     std::ifstream in(dir_.path() / "init.txt");
     std::string line;
