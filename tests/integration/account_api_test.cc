@@ -626,6 +626,39 @@ TEST_P(AccountApiTest, TrackerEditsAreSourcedLoggedAndPublic) {
   EXPECT_EQ(server_.Send("GET", "/v1/tracker/export?format=json").status, 200u);
 }
 
+// Published statistics (issue 7): a coordinator's safe table is logged and public with a
+// receipt; a table showing a small count is refused; readers need no account.
+TEST_P(AccountApiTest, StatisticsArePublishedOnlyWhenSafe) {
+  Device admin = NewDevice("admin");
+  ASSERT_EQ(Enrol(admin, server_.invitation_token()).status, 201u);
+  ASSERT_EQ(SignIn(admin).status, 201u);
+  const std::string safe = R"({"format":"vigil-statistics/v1","title":"Incidents by type",
+    "k":5,"rows":["threats","surveillance"],"columns":["Q1","Q2"],
+    "cells":[[{"suppressed":"fewer_than_k"},{"suppressed":"complementary"}],
+             [{"suppressed":"complementary"},{"suppressed":"complementary"}]],
+    "row_totals":[12,30],"column_totals":[20,22],"total":42})";
+  std::string unsafe = safe;
+  unsafe.replace(unsafe.find(R"({"suppressed":"fewer_than_k"})"), 29, "3");
+  EXPECT_EQ(ErrorCode(server_.Send("POST", "/v1/statistics", safe)), "unauthenticated");
+  EXPECT_EQ(ErrorCode(server_.Send("POST", "/v1/statistics", unsafe, As(admin))),
+            "unsafe_statistics");
+  EXPECT_EQ(ErrorCode(server_.Send("POST", "/v1/statistics", "{}", As(admin))), "invalid_request");
+  auto published = server_.Send("POST", "/v1/statistics", safe, As(admin));
+  ASSERT_EQ(published.status, 201u) << published.body;
+  std::string id(Object(published).at("id").as_string());
+  auto list = Object(server_.Send("GET", "/v1/statistics"));
+  ASSERT_EQ(list.at("publications").as_array().size(), 1u);
+  auto one = Object(server_.Send("GET", "/v1/statistics/" + id));
+  EXPECT_EQ(one.at("document").at("total").as_int64(), 42);
+  http::GetResult receipt;
+  for (int i = 0; i < 100; ++i) {
+    receipt = server_.Send("GET", "/v1/statistics/" + id + "/receipt");
+    if (receipt.status != 409) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(receipt.status, 200u) << receipt.body;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, AccountApiTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& p) { return p.param; });
 
