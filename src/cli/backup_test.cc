@@ -79,7 +79,7 @@ class BackupTest : public ::testing::Test {
       if (i % 3 == 2) {
         entry.type = translog::EntryType::kLogin;
       } else {
-        entry.type = translog::EntryType::kStatistics;
+        entry.type = translog::EntryType::kAttachment;  // a raw blob, no record to parse
         auto put = (*blobs)->PutUnsynced(AsBytes("blob " + std::to_string(i)));
         ASSERT_TRUE(put);
         entry.blob_sha256 = put->first;
