@@ -235,6 +235,22 @@ void AddReportRoutes(http::Server& server, ReportRouteDeps deps) {
         co_return co_await Offload(*d->pool, std::move(work));
       });
 
+  server.Route(http::Verb::delete_, "/v1/reports/{id}",
+               [d](RequestContext& ctx) -> asio::awaitable<Response> {
+                 std::string report_id(ctx.Param("id"));
+                 std::string rid = ctx.request_id();
+                 if (!d->admin) co_return ErrorResponse(MakeError(Errc::kUnauthenticated, ""), rid);
+                 auto admin = d->admin(ctx);
+                 if (!admin) co_return ErrorResponse(admin.error(), rid);
+                 auto work = [d, report_id, rid, actor = *admin]() {
+                   auto index = d->reports->Delete(report_id, actor);
+                   if (!index) return ErrorResponse(index.error(), rid);
+                   return Response::Json(json::serialize(
+                       json::object{{"report_id", report_id}, {"deletion_log_index", *index}}));
+                 };
+                 co_return co_await Offload(*d->pool, std::move(work));
+               });
+
   server.Route(http::Verb::get, "/v1/reports/{id}",
                [d, who](RequestContext& ctx) -> asio::awaitable<Response> {
                  std::string report_id(ctx.Param("id"));

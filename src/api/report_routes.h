@@ -29,6 +29,8 @@ struct ReportRouteDeps {
   translog::VerifierKey log_key;
   boost::asio::thread_pool* pool;
   StaffCheck staff;
+  StaffCheck admin;  // who may delete a report: administrators
+
   UploadClaim claim_upload;
   std::uint64_t max_message_bytes = 4 << 20;  // a report or reply ciphertext, base64 included
 };

@@ -105,6 +105,16 @@ Status ApplyMessage(Transaction& t, const Applied& a, std::string_view kind) {
   return LinkAttachments(t, a, id);
 }
 
+// Format: docs/formats/records.md, "deletion". Kinds other than report belong to later
+// modules; an unknown kind changes nothing here.
+Status ApplyDeletion(Transaction& t, const Applied& a) {
+  auto kind = a.record->One("kind");
+  auto object = a.record->One("object");
+  if (!kind || !object) return Corrupt(a, "bad deletion record");
+  if (*kind != "report") return OkStatus();
+  return t.Execute("UPDATE reports SET deleted = 1 WHERE id = ?", {std::string(*object)});
+}
+
 ReportSummary SummaryOf(const Row& r) {
   return ReportSummary{Str(r[0]), U32(r[1]), U32(r[2]), U64(r[3]), std::get<std::int64_t>(r[4])};
 }
@@ -126,6 +136,7 @@ Reports::Reports(records::Ledger& ledger, store::Database& db, Random& random,
     : ledger_(ledger), db_(db), random_(random), options_(options) {
   ledger_.Register(EntryType::kAttachment, ApplyAttachment, /*has_record=*/false);
   ledger_.Register(EntryType::kReport, ApplyReport, /*has_record=*/true);
+  ledger_.Register(EntryType::kDeletion, ApplyDeletion, /*has_record=*/true);
   ledger_.Register(
       EntryType::kFollowUp,
       [](Transaction& t, const Applied& a) { return ApplyMessage(t, a, "follow_up"); }, true);
@@ -236,6 +247,17 @@ Result<std::string> Reports::ReportIdOf(ByteSpan lookup_id) const {
     return OkStatus();
   }));
   return id;
+}
+
+Result<std::uint64_t> Reports::Delete(std::string_view report_id, const translog::ActorId& by) {
+  VIGIL_RETURN_IF_ERROR(Get(report_id));  // exists and is not deleted (ids checked there)
+  translog::ObjectId id = NewId();
+  RecordBuilder record("deletion");
+  record.Add("id", IdText(id)).Add("kind", "report").Add("object", std::string(report_id));
+  VIGIL_ASSIGN_OR_RETURN(
+      auto committed,
+      ledger_.Commit({{EntryType::kDeletion, id, by, record.Finish(), std::nullopt}}));
+  return committed.first_index;
 }
 
 Result<ReportView> Reports::FindByLookup(ByteSpan lookup_id) const {

@@ -108,6 +108,13 @@ class Reports {
   Result<Acknowledgement> AddReply(std::string_view report_id, const translog::ActorId& staff,
                                    const NewMessage& message);
 
+  // Deletes a report (an administrator's decision, such as a report filed in error or a
+  // request by the reporter): a `deletion` record and log entry, after which the report is gone
+  // from the index and the API. Its ciphertexts stay in the blob store, as in every mirror and
+  // backup: the log must keep verifying, and nobody can read them without the keys. Returns the
+  // entry's log index; kNotFound for an unknown or already deleted report.
+  Result<std::uint64_t> Delete(std::string_view report_id, const translog::ActorId& by);
+
   Result<ReportView> FindByLookup(ByteSpan lookup_id) const;
   Result<ReportView> Get(std::string_view report_id) const;
   // Reports most recently updated first, `limit` at most, after the cursor returned by an

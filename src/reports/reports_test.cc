@@ -179,6 +179,22 @@ TEST_P(ReportsTest, RebuildFindsEveryReportMessageAndAttachment) {
   EXPECT_EQ(ValueOf(reports_->List("", 10)).size(), 2u);
 }
 
+TEST_P(ReportsTest, DeletionHidesTheReportAndIsLogged) {
+  Acknowledgement ack = ValueOf(reports_->Submit(Report(1, "filed in error")));
+  std::uint64_t index = ValueOf(reports_->Delete(ack.report_id, translog::ActorId{7}));
+  EXPECT_GT(index, ack.log_index);
+  EXPECT_EQ(reports_->Get(ack.report_id).error().code, Errc::kNotFound);
+  EXPECT_EQ(reports_->FindByLookup(Lookup(1)).error().code, Errc::kNotFound);
+  EXPECT_TRUE(ValueOf(reports_->List("", 10)).empty());
+  EXPECT_EQ(reports_->Delete(ack.report_id, {}).error().code, Errc::kNotFound);
+  // The log keeps it: a rebuilt index deletes it again.
+  reports_.reset();
+  instance_.ReplaceDatabase();
+  Open();
+  ValueOf(instance_.ledger().CatchUp(instance_.log_dir()));
+  EXPECT_EQ(reports_->Get(ack.report_id).error().code, Errc::kNotFound);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ReportsTest,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          [](const auto& p) { return testing::EngineName(p.param); });

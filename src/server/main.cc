@@ -183,6 +183,12 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
       return MakeError(Errc::kPermissionDenied, "reports are for coordinators");
     return who.actor;
   };
+  report_deps.admin = [&accounts](const http::RequestContext& ctx) -> Result<translog::ActorId> {
+    VIGIL_ASSIGN_OR_RETURN(accounts::Principal who, api::RequestPrincipal(accounts, ctx));
+    if (who.role != accounts::Role::kAdmin)
+      return MakeError(Errc::kPermissionDenied, "administrators only");
+    return who.actor;
+  };
   // --- tus uploads (src/uploads, src/api/upload_routes.h): evidence files arrive resumably
   // under data_dir/uploads and become attachment blobs when a report or message claims them.
   // The routes and the claim share the store, which lives as long as the server's routes.

@@ -236,6 +236,19 @@ TEST_P(AccountApiTest, ReporterCoordinatorReplyRoundTrip) {
   auto reporter_identity = age::X25519Identity::Parse(Text(again.identity));
   EXPECT_EQ(Decrypt(AsBytes(reply_body.body), *reporter_identity), "we can help; call us");
 
+  // Deletion is an administrator's: logged, and the report leaves the API.
+  EXPECT_EQ(ErrorCode(server_.Send("DELETE", "/v1/reports/" + report_id, "", As(coordinator))),
+            "forbidden");
+  auto deleted = server_.Send("DELETE", "/v1/reports/" + report_id, "", As(admin));
+  ASSERT_EQ(deleted.status, 200u) << deleted.body;
+  EXPECT_EQ(ErrorCode(server_.Send("GET", "/v1/reports/" + report_id, "", As(coordinator))),
+            "not_found");
+  EXPECT_EQ(Object(server_.Send("GET", "/v1/reports", "", As(coordinator)))
+                .at("reports")
+                .as_array()
+                .size(),
+            0u);
+
   // Nothing stored names the staff: no login name in any file of the data directory.
   for (const auto& entry : std::filesystem::recursive_directory_iterator(server_.data_dir())) {
     if (!entry.is_regular_file()) continue;
