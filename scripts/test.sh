@@ -2,7 +2,7 @@
 # `make test`: every suite the project has, stopping at the first failure.
 #  1. the ci build (release with -Werror): unit and integration tests;
 #  2. the asan-ubsan build: the same tests under sanitizers;
-#  3. the fuzz build: each libFuzzer target for FUZZ_SECONDS (default 40; `make fuzz` runs 60)
+#  3. the fuzz build: each libFuzzer target for FUZZ_SECONDS (default 25; `make fuzz` runs 60)
 #     under ASan/UBSan, so that 21 targets on 2 cores stay within the CI budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +35,7 @@ step "fuzz build"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs" --target fuzzers
 step "fuzz smoke"
-scripts/fuzz.sh build/fuzz "${FUZZ_SECONDS:-40}" | tee "$log"
+scripts/fuzz.sh build/fuzz "${FUZZ_SECONDS:-25}" | tee "$log"
 total=$((total + $(ls build/fuzz/tests/fuzz/fuzz_* | wc -l)))
 
 step "all suites passed"
