@@ -67,4 +67,11 @@ Response ReceiptResponse(const translog::LogDirectory& log, const translog::Veri
   return r;
 }
 
+Response PublicResponse(Response r, std::string_view cache_control) {
+  r.headers.set("Cache-Control", cache_control);
+  r.headers.set("Access-Control-Allow-Origin", "*");
+  r.headers.set("Cross-Origin-Resource-Policy", "cross-origin");
+  return r;
+}
+
 }  // namespace vigil::api

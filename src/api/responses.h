@@ -24,6 +24,10 @@ http::Response ErrorResponse(const Error& error, std::string_view request_id);
 http::Response ReceiptResponse(const translog::LogDirectory& log, const translog::VerifierKey& key,
                                std::uint64_t index, std::string_view request_id);
 
+// `r` as a public resource: cacheable for `cache_control` and readable from any origin
+// (statistics, the tracker, the log are for anyone, including pages of other sites).
+http::Response PublicResponse(http::Response r, std::string_view cache_control);
+
 // The error of the first failed result among `results`, or OK: for requests with many fields.
 template <typename... Results>
 Status FirstError(const Results&... results) {

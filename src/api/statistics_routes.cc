@@ -14,13 +14,6 @@ using http::HttpStatus;
 using http::RequestContext;
 using http::Response;
 
-Response Public(Response r) {
-  r.headers.set("Cache-Control", "public, max-age=60");
-  r.headers.set("Access-Control-Allow-Origin", "*");
-  r.headers.set("Cross-Origin-Resource-Policy", "cross-origin");
-  return r;
-}
-
 json::object Summary(const cases::Publication& p) {
   return json::object{{"id", p.id},
                       {"title", p.title},
@@ -72,8 +65,9 @@ void AddStatisticsRoutes(http::Server& server, StatisticsRouteDeps deps) {
           if (!list) return ErrorResponse(list.error(), rid);
           json::array items;
           for (const auto& p : *list) items.push_back(Summary(p));
-          return Public(
-              Response::Json(json::serialize(json::object{{"publications", std::move(items)}})));
+          return PublicResponse(
+              Response::Json(json::serialize(json::object{{"publications", std::move(items)}})),
+              "public, max-age=60");
         };
         co_return co_await Offload(*d->pool, std::move(work));
       });
@@ -88,7 +82,8 @@ void AddStatisticsRoutes(http::Server& server, StatisticsRouteDeps deps) {
                    json::object out = Summary(*p);
                    // The document exactly as stored: its SHA-256 is in the log entry.
                    out["document"] = json::parse(p->document);
-                   return Public(Response::Json(json::serialize(out)));
+                   return PublicResponse(Response::Json(json::serialize(out)),
+                                         "public, max-age=60");
                  };
                  co_return co_await Offload(*d->pool, std::move(work));
                });

@@ -136,11 +136,7 @@ json::array TimelineJson(const tracker::TrackerData& data, const tracker::StateR
 }
 
 Response PublicJson(const json::object& body) {
-  Response r = Response::Json(json::serialize(body));
-  r.headers.set("Cache-Control", "public, max-age=300");
-  r.headers.set("Access-Control-Allow-Origin", "*");
-  r.headers.set("Cross-Origin-Resource-Policy", "cross-origin");
-  return r;
+  return PublicResponse(Response::Json(json::serialize(body)), "public, max-age=300");
 }
 
 json::object EditJson(const tracker::EditView& e) {
