@@ -69,6 +69,8 @@ form.addEventListener('submit', async (event) => {
       report: result.acknowledgement.report_id,
       index: result.acknowledgement.log_index,
     })
+    // Security: a language link would reload the page and lose the passphrase shown once.
+    element('languages').hidden = true
     element('done').hidden = false
     element('done-heading').focus()
   } catch (error) {
