@@ -5,6 +5,7 @@
 // 400 ms round-trip time, with the browser cache off. Targets: 150 KB and 3 s.
 // Usage: node bench/page-load.mjs VIGIL VIGILD
 import { execFileSync, spawn } from 'node:child_process'
+import { get } from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -70,13 +71,23 @@ async function load(throttled) {
   return { ready, loaded, sizes }
 }
 
+// The body's length as sent to a browser that accepts gzip, before any decoding.
+function servedBytes(url) {
+  return new Promise((ok, fail) => {
+    get(url, { headers: { 'Accept-Encoding': 'gzip' } }, (response) => {
+      let length = 0
+      response.on('data', (chunk) => (length += chunk.length))
+      response.on('end', () => ok(length))
+    }).on('error', fail)
+  })
+}
+
 // Sizes as served to a browser that accepts gzip (bodies only, no headers).
 const first = await load(false)
 let total = 0
 console.log('== web client: what /report loads (gzip as served)')
 for (const url of [...first.sizes.keys()].sort()) {
-  const response = await fetch(url, { headers: { 'Accept-Encoding': 'gzip' } })
-  const bytes = (await response.arrayBuffer()).byteLength
+  const bytes = await servedBytes(url)
   total += bytes
   console.log(`  ${(bytes / 1024).toFixed(1).padStart(7)} KB  ${new URL(url).pathname}`)
 }
