@@ -135,6 +135,7 @@ describe.sequential('reporter', () => {
     await page.fill('#what', canary.what)
     await page.fill('#when', 'mars 2026')
     await page.fill('#where', canary.where)
+    await page.selectOption('#where_precision', 'city')
     await page.fill('#responsible', canary.responsible)
     await page.setInputFiles('#files', [smallPath, bigPath])
     expect(await page.locator('#file-list progress').count()).toBe(2)
@@ -147,6 +148,7 @@ describe.sequential('reporter', () => {
     reportId = ((await page.textContent('#receipt')) ?? '').match(/[0-9a-f]{32}/)?.[0] ?? ''
     expect(reportId).not.toBe('')
     await screenshot(page, 'report-done-fr')
+    expect(await seriousViolations(page)).toEqual([])
     // The cut request was followed by an offset check (HEAD) and more data for the same upload.
     expect(cut).not.toBe('')
     const after = recorder.requests.slice(recorder.requests.findIndex((r) => r.method === 'PATCH' && r.url === cut) + 1)
@@ -166,7 +168,12 @@ describe.sequential('reporter', () => {
       format: 'vigil-report/v1',
       language: 'fr',
       submitted_via: 'web',
-      fields: { what: canary.what, when: 'mars 2026', where: canary.where, responsible: canary.responsible },
+      fields: {
+        what: canary.what,
+        when: 'mars 2026',
+        where: `${canary.where} (précision : Ville ou localité)`,
+        responsible: canary.responsible,
+      },
     })
     expect(content.attachments.map((a: { name: string }) => a.name)).toEqual(['statement-été.txt', 'video.bin'])
     // The i-th file named in the content is the i-th attachment of the message.

@@ -61,7 +61,7 @@ export class Administrator {
       login_secret: base64.encode(await deriveLoginSecret(passphrase, loginSalt)),
       recipient,
       identity: base64.encode(await byPassphrase.encrypt(identity)),
-      totp_code: admin.nextCode(),
+      totp_code: await admin.nextCode(),
     }
     if (enrolment.creates_organisation_key) {
       body.organisation_recipient = await identityToRecipient(organisation)
@@ -71,12 +71,12 @@ export class Administrator {
     return admin
   }
 
-  // A TOTP code never used before: each code works once, so wait for the next step if needed.
-  private nextCode(): string {
+  // A TOTP code never used before: each code works once, so wait for the next step if needed
+  // (without blocking, so that the HTTP client notices connections the server closed meanwhile).
+  private async nextCode(): Promise<string> {
     let now = Date.now() / 1000
     if (Math.floor(now / 30) <= this.lastStep) {
-      const wait = (this.lastStep + 1) * 30 - now + 0.2
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait * 1000)
+      await new Promise((ok) => setTimeout(ok, ((this.lastStep + 1) * 30 - now + 0.2) * 1000))
       now = Date.now() / 1000
     }
     this.lastStep = Math.floor(now / 30)
@@ -90,7 +90,7 @@ export class Administrator {
       body: JSON.stringify({
         login_name: this.loginName,
         login_secret: base64.encode(await deriveLoginSecret(this.passphrase, this.loginSalt)),
-        totp_code: this.nextCode(),
+        totp_code: await this.nextCode(),
       }),
     })
     await json(response, 201)

@@ -28,8 +28,8 @@ export async function uploadEncryptedFile(
       uploadSize: encrypted.size,
       chunkSize: CHUNK_BYTES,
       retryDelays: RETRY_DELAYS,
-      // Security: no record of the upload in the browser's storage (threat model: a seized
-      // device should not show that a report was made).
+      // Security: T6, no record of the upload in the browser's storage, so a device searched
+      // later does not show that a report was made.
       storeFingerprintForResuming: false,
       removeFingerprintOnSuccess: true,
       onProgress: (sent) => onProgress(sent, encrypted.size),

@@ -45,6 +45,10 @@ form.addEventListener('submit', async (event) => {
     const input = form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement | null
     if (input) fields[name] = input.value
   }
+  // The place at the precision the reporter chose, said in words a coordinator reads as such.
+  const precision = element<HTMLSelectElement>('where_precision').value
+  if (precision && fields.where?.trim())
+    fields.where = t.t('where_with_precision', { place: fields.where.trim(), precision: t.t(`precision_${precision}`) })
   const files = Array.from(filesInput.files ?? [])
   submit.disabled = true
   try {
