@@ -33,6 +33,13 @@ export class Recorder {
   constructor(private readonly origin: string) {}
 
   watch(context: BrowserContext): void {
+    // The browser reports each violation to the page as an event too; say it on the console,
+    // where watchPage collects it (init scripts are not subject to the page's policy).
+    void context.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (e) =>
+        console.error(`Content-Security-Policy violation: ${e.violatedDirective} ${e.blockedURI}`),
+      ),
+    )
     context.on('request', (request) => {
       const url = request.url()
       this.requests.push({ method: request.method(), url })

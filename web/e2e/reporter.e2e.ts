@@ -93,6 +93,24 @@ async function open(page: Page, path: string): Promise<void> {
 }
 
 describe.sequential('reporter', () => {
+  it('notices a policy violation, so that finding none means something', async () => {
+    const page = await newPage(context, recorder)
+    await open(page, '/?lang=en')
+    await page.evaluate(() => {
+      const img = document.createElement('img')
+      img.src = 'https://elsewhere.invalid/pixel.png'
+      document.body.append(img)
+    })
+    // Both the browser's console report and the page's violation event, and the attempt to
+    // reach another origin, even though the policy stopped it.
+    await expect.poll(() => recorder.cspViolations.length).toBe(2)
+    expect(recorder.cspViolations.join('\n')).toContain("img-src 'self'")
+    expect(recorder.foreignRequests).toEqual(['https://elsewhere.invalid/pixel.png'])
+    recorder.cspViolations.length = 0
+    recorder.foreignRequests.length = 0
+    await page.close()
+  })
+
   it('serves every page in every language, accessible, right to left in Arabic', async () => {
     const page = await newPage(context, recorder)
     const violations: string[] = []
