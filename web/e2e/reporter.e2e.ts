@@ -279,6 +279,23 @@ describe.sequential('reporter', () => {
     await web.close()
   }, 180_000)
 
+  it('sends a browser without WebAssembly (Tor Browser, \u201cSafer\u201d) to the no-JavaScript form', async () => {
+    const noWasm = await browser.newContext({ locale: 'fr-FR' })
+    recorder.watch(noWasm)
+    await noWasm.addInitScript(() => {
+      delete (globalThis as { WebAssembly?: unknown }).WebAssembly
+    })
+    const page = await newPage(noWasm, recorder)
+    for (const [path, button] of [['/report', '#submit'], ['/follow-up', '#open-form button']]) {
+      await open(page, path)
+      expect(await page.isVisible('#wasm-notice'), path).toBe(true)
+      expect(await page.getAttribute('#wasm-notice a', 'href')).toBe('/nojs/report?lang=fr')
+      expect(await page.isDisabled(button), path).toBe(true)
+      expect(await seriousViolations(page)).toEqual([])
+    }
+    await noWasm.close()
+  })
+
   it('met no policy violation, no other origin and no script error', () => {
     expect(recorder.cspViolations).toEqual([])
     expect(recorder.foreignRequests).toEqual([])

@@ -5,7 +5,7 @@ import { FIELD_NAMES } from '../api/report-content'
 import { describeError } from '../components/errors'
 import { formatSize } from '../components/file-list'
 import type { Translator } from '../i18n/i18n'
-import { element, markReady, startPage } from './page'
+import { element, markReady, requireWebAssembly, startPage } from './page'
 
 const t = await startPage()
 const threadModule = import('../reporter/thread')
@@ -136,4 +136,5 @@ async function refresh(): Promise<void> {
   renderThread(thread)
 }
 
+requireWebAssembly([...document.querySelectorAll<HTMLButtonElement>('#open-form button')])
 markReady()

@@ -32,3 +32,14 @@ export function element<T extends HTMLElement>(id: string): T {
   if (!el) throw new Error(`missing #${id}`)
   return el as T
 }
+
+// Argon2id runs as WebAssembly, which some browsers block (Tor Browser at its "Safer" level).
+// Without it the page cannot encrypt: it says so, offers the no-JavaScript form and disables
+// `controls`. Returns whether WebAssembly is there.
+export function requireWebAssembly(controls: readonly HTMLElement[]): boolean {
+  if (typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function') return true
+  const notice = document.getElementById('wasm-notice')
+  if (notice) notice.hidden = false
+  for (const control of controls) control.setAttribute('disabled', '')
+  return false
+}

@@ -4,7 +4,7 @@ import { FIELD_NAMES } from '../api/report-content'
 import { describeError } from '../components/errors'
 import { FileList } from '../components/file-list'
 import type { Submission as SubmissionType } from '../reporter/submission'
-import { element, markReady, startPage } from './page'
+import { element, markReady, requireWebAssembly, startPage } from './page'
 
 const t = await startPage()
 const form = element<HTMLFormElement>('report-form')
@@ -85,5 +85,6 @@ form.addEventListener('submit', async (event) => {
   }
 })
 
+requireWebAssembly([submit])
 markReady()
 void submissionModule.then((m) => m.prepare())
