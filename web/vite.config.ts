@@ -22,6 +22,11 @@ export default defineConfig({
       },
     },
   },
+  // The Argon2id worker (src/crypto/argon2-client.ts): a module, named like every other asset.
+  worker: {
+    format: 'es',
+    rolldownOptions: { output: { entryFileNames: 'assets/[name]-[hash].js', chunkFileNames: 'assets/[name]-[hash].js' } },
+  },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,

@@ -165,6 +165,8 @@ describe.sequential('reporter', () => {
     for (const w of words) expect(wordList.has(w), w).toBe(true)
     reportId = ((await page.textContent('#receipt')) ?? '').match(/[0-9a-f]{32}/)?.[0] ?? ''
     expect(reportId).not.toBe('')
+    // Argon2id ran in its worker, not on the page's thread.
+    expect(recorder.requests.some((r) => /\/assets\/argon2-worker-[^/]*\.js$/.test(r.url))).toBe(true)
     await screenshot(page, 'report-done-fr')
     expect(await seriousViolations(page)).toEqual([])
     // The cut request was followed by an offset check (HEAD) and more data for the same upload.

@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto'
 import { base32nopad, base64 } from '@scure/base'
 import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption'
+import { argon2id } from '../src/crypto/argon2'
 import { deriveLoginSecret, toHex } from '../src/crypto/derivation'
 import { decryptWith, encryptTo } from '../src/crypto/age'
 import type { Instance } from './instance'
@@ -58,7 +59,7 @@ export class Administrator {
       invitation_token: token,
       login_name: admin.loginName,
       login_salt: toHex(loginSalt),
-      login_secret: base64.encode(await deriveLoginSecret(passphrase, loginSalt)),
+      login_secret: base64.encode(await deriveLoginSecret(passphrase, loginSalt, argon2id)),
       recipient,
       identity: base64.encode(await byPassphrase.encrypt(identity)),
       totp_code: await admin.nextCode(),
@@ -89,7 +90,7 @@ export class Administrator {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({
         login_name: this.loginName,
-        login_secret: base64.encode(await deriveLoginSecret(this.passphrase, this.loginSalt)),
+        login_secret: base64.encode(await deriveLoginSecret(this.passphrase, this.loginSalt, argon2id)),
         totp_code: await this.nextCode(),
       }),
     })

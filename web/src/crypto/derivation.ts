@@ -1,13 +1,14 @@
 // Passphrase derivations (docs/formats/derivation.md), computed in the browser so the server
-// never receives a passphrase: Argon2id (WebAssembly, hash-wasm) over a context salt. Must match
-// src/auth/derivation.cc bit for bit; test/derivation.test.ts checks the shared vectors of
-// testdata/derivation/vectors.json.
-import { argon2id, createSHA256 } from 'hash-wasm'
+// never receives a passphrase: Argon2id over a context salt. Must match src/auth/derivation.cc
+// bit for bit; test/derivation.test.ts checks the shared vectors of
+// testdata/derivation/vectors.json. Argon2id itself is passed in: argon2.ts on the calling
+// thread (tests), argon2-client.ts in a worker (pages).
+import { sha256 } from '@noble/hashes/sha2.js'
 import { bech32 } from '@scure/base'
 import { identityToRecipient } from 'age-encryption'
 
-// Fixed by docs/formats/derivation.md; changing one changes every key.
-export const ARGON2_COST = { iterations: 3, memoryKiB: 65536, parallelism: 1 } as const
+// Argon2id of the UTF-8 of a normalised passphrase with a 16-byte salt, 32 bytes out.
+export type Argon2id = (password: Uint8Array, salt: Uint8Array) => Promise<Uint8Array>
 
 const encoder = new TextEncoder()
 
@@ -34,23 +35,14 @@ export function normalisePassphrase(passphrase: string): string {
 
 // ContextSalt(label, input) = first 16 bytes of SHA-256(label || 0x0A || input).
 export async function contextSalt(label: string, input: string | Uint8Array): Promise<Uint8Array> {
-  const sha = await createSHA256()
-  sha.init()
-  sha.update(encoder.encode(label + '\n'))
-  sha.update(typeof input === 'string' ? encoder.encode(input) : input)
-  return sha.digest('binary').slice(0, 16)
+  const hash = sha256.create()
+  hash.update(encoder.encode(label + '\n'))
+  hash.update(typeof input === 'string' ? encoder.encode(input) : input)
+  return hash.digest().slice(0, 16)
 }
 
-export async function deriveBytes(passphrase: string, salt: Uint8Array): Promise<Uint8Array> {
-  return argon2id({
-    password: encoder.encode(normalisePassphrase(passphrase)),
-    salt,
-    iterations: ARGON2_COST.iterations,
-    memorySize: ARGON2_COST.memoryKiB,
-    parallelism: ARGON2_COST.parallelism,
-    hashLength: 32,
-    outputType: 'binary',
-  })
+export async function deriveBytes(passphrase: string, salt: Uint8Array, argon2: Argon2id): Promise<Uint8Array> {
+  return argon2(encoder.encode(normalisePassphrase(passphrase)), salt)
 }
 
 export function toHex(bytes: Uint8Array): string {
@@ -77,9 +69,9 @@ export interface ReporterKeys {
 
 // `instance` is the log origin of GET /v1/instance. The two Argon2id runs are sequential:
 // each holds 64 MiB, and phones have little memory to spare.
-export async function deriveReporterKeys(passphrase: string, instance: string): Promise<ReporterKeys> {
-  const lookup = await deriveBytes(passphrase, await contextSalt('vigil reporter lookup v1', instance))
-  const scalar = await deriveBytes(passphrase, await contextSalt('vigil reporter identity v1', instance))
+export async function deriveReporterKeys(passphrase: string, instance: string, argon2: Argon2id): Promise<ReporterKeys> {
+  const lookup = await deriveBytes(passphrase, await contextSalt('vigil reporter lookup v1', instance), argon2)
+  const scalar = await deriveBytes(passphrase, await contextSalt('vigil reporter identity v1', instance), argon2)
   const identity = encodeIdentity(scalar)
   scalar.fill(0)
   return { lookupId: toHex(lookup), identity, recipient: await identityToRecipient(identity) }
@@ -87,6 +79,6 @@ export async function deriveReporterKeys(passphrase: string, instance: string): 
 
 // The staff login secret (for the staff pages, and the end-to-end set-up that enrols the first
 // administrator).
-export async function deriveLoginSecret(passphrase: string, loginSalt: Uint8Array): Promise<Uint8Array> {
-  return deriveBytes(passphrase, await contextSalt('vigil staff login v1', loginSalt))
+export async function deriveLoginSecret(passphrase: string, loginSalt: Uint8Array, argon2: Argon2id): Promise<Uint8Array> {
+  return deriveBytes(passphrase, await contextSalt('vigil staff login v1', loginSalt), argon2)
 }

@@ -6,13 +6,15 @@ import { ApiError, getInstance, postReport, type Acknowledgement } from '../api/
 import { buildContent, type FieldName } from '../api/report-content'
 import { uploadEncryptedFile } from '../api/uploads'
 import { encryptTo } from '../crypto/age'
+import { argon2InWorker, warmArgon2 } from '../crypto/argon2-client'
 import { deriveReporterKeys, type ReporterKeys } from '../crypto/derivation'
 import { generatePassphrase, loadWordList } from '../crypto/passphrase'
 import type { Language } from '../i18n/i18n'
 
-// Loads what a submission needs (the word list) ahead of time; the report page calls it once
-// the form is usable, so pressing "send" on a slow connection does not wait for it.
+// Loads what a submission needs (the word list, the Argon2id worker) ahead of time; the report
+// page calls it once the form is usable, so pressing "send" on a slow connection does not wait.
 export async function prepare(): Promise<void> {
+  warmArgon2()
   await loadWordList()
 }
 
@@ -51,7 +53,7 @@ export class Submission {
       if (!instance.organisation_key) throw new ApiError(503, 'no_organisation_key')
       events.stage('keys')
       this.passphrase = generatePassphrase(await loadWordList())
-      this.keys = await deriveReporterKeys(this.passphrase, instance.log_origin)
+      this.keys = await deriveReporterKeys(this.passphrase, instance.log_origin, argon2InWorker)
       this.recipients = [instance.organisation_key.recipient, this.keys.recipient]
     }
     events.stage('uploading')

@@ -5,6 +5,7 @@ import { getAttachment, getInstance, getMessage, postFollowUp, postLookup, ApiEr
 import type { ReportView, ThreadMessage } from '../api/client'
 import { buildContent, parseContent, type ReportContent } from '../api/report-content'
 import { decryptWith, encryptTo } from '../crypto/age'
+import { argon2InWorker } from '../crypto/argon2-client'
 import { deriveReporterKeys, type ReporterKeys } from '../crypto/derivation'
 import type { Language } from '../i18n/i18n'
 
@@ -26,7 +27,7 @@ export class Thread {
   static async open(passphrase: string): Promise<Thread> {
     const instance = await getInstance()
     if (!instance.organisation_key) throw new ApiError(503, 'no_organisation_key')
-    const keys = await deriveReporterKeys(passphrase, instance.log_origin)
+    const keys = await deriveReporterKeys(passphrase, instance.log_origin, argon2InWorker)
     return Thread.load(keys, instance.organisation_key.recipient)
   }
 
