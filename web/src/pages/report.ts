@@ -87,4 +87,8 @@ form.addEventListener('submit', async (event) => {
 
 requireWebAssembly([submit])
 markReady()
-void submissionModule.then((m) => m.prepare())
+submissionModule
+  .then((m) => m.prepare())
+  .catch(() => {
+    // Fetched again when the reporter sends; a failure then is shown with its reason.
+  })
