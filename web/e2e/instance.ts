@@ -18,6 +18,7 @@ export class Instance {
   private child: ChildProcess | null = null
   origin = ''
   invitationToken = ''
+  verifierKey = '' // the log's public key, as vigil init printed it
 
   static async start(): Promise<Instance> {
     for (const file of [VIGIL_CLI, VIGILD, join(WEB_ROOT, 'index.html')]) {
@@ -30,7 +31,9 @@ export class Instance {
       { encoding: 'utf8' },
     )
     instance.invitationToken = init.match(/\/join#([0-9a-f]{64})/)?.[1] ?? ''
-    if (!instance.invitationToken) throw new Error('vigil init printed no invitation link:\n' + init)
+    instance.verifierKey = init.match(/^Log verifier key: (.+)$/m)?.[1] ?? ''
+    if (!instance.invitationToken || !instance.verifierKey)
+      throw new Error('vigil init printed no invitation link or verifier key:\n' + init)
     await instance.run()
     return instance
   }

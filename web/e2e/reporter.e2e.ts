@@ -15,7 +15,8 @@ import { join, resolve } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launch, newPage, Recorder, screenshot, seriousViolations, waitReady } from './browser'
-import { Instance } from './instance'
+import { execFileSync } from 'node:child_process'
+import { Instance, VIGIL_CLI } from './instance'
 import { Administrator } from './staff'
 
 const LANGUAGES = ['en', 'fr', 'es', 'ar'] as const
@@ -165,6 +166,14 @@ describe.sequential('reporter', () => {
     for (const w of words) expect(wordList.has(w), w).toBe(true)
     reportId = ((await page.textContent('#receipt')) ?? '').match(/[0-9a-f]{32}/)?.[0] ?? ''
     expect(reportId).not.toBe('')
+    // The signed receipt, saved from the page, checks offline with the log's public key alone.
+    const [receipt] = await Promise.all([page.waitForEvent('download'), page.click('#save-receipt')])
+    const receiptFile = join(filesDir, 'receipt.txt')
+    await receipt.saveAs(receiptFile)
+    const verified = execFileSync(VIGIL_CLI, ['log', 'verify-receipt', receiptFile, '--key', instance.verifierKey], {
+      encoding: 'utf8',
+    })
+    expect(verified).toContain('e2e.example/vigil')
     // Argon2id ran in its worker, not on the page's thread.
     expect(recorder.requests.some((r) => /\/assets\/argon2-worker-[^/]*\.js$/.test(r.url))).toBe(true)
     await screenshot(page, 'report-done-fr')

@@ -150,3 +150,12 @@ export async function postFollowUp(
   })
   return response.json()
 }
+
+// The signed receipt of a message's log entry (docs/formats/receipts.md), as text. ApiError
+// "receipt_pending" (409) until a checkpoint covers the entry.
+export async function getReceipt(reportId: string, messageId: string, lookupId: string): Promise<string> {
+  const response = await send('GET', reportPath(reportId, 'messages', messageId) + '/receipt', {
+    headers: { [LOOKUP_HEADER]: lookupId },
+  })
+  return response.text()
+}

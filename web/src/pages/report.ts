@@ -73,6 +73,22 @@ form.addEventListener('submit', async (event) => {
       report: result.acknowledgement.report_id,
       index: result.acknowledgement.log_index,
     })
+    const { fetchReceipt } = await submissionModule
+    const saveReceipt = element<HTMLButtonElement>('save-receipt')
+    const receiptStatus = element('receipt-status')
+    saveReceipt.onclick = async () => {
+      saveReceipt.disabled = true
+      receiptStatus.textContent = t.t('receipt_waiting')
+      try {
+        const text = await fetchReceipt(result)
+        saveFile(text, `vigil-receipt-${result.acknowledgement.log_index}.txt`)
+        receiptStatus.textContent = t.t('receipt_saved')
+      } catch (error) {
+        receiptStatus.textContent = describeError(t, error)
+      } finally {
+        saveReceipt.disabled = false
+      }
+    }
     // Security: a language link would reload the page and lose the passphrase shown once.
     element('languages').hidden = true
     element('done').hidden = false
@@ -86,6 +102,16 @@ form.addEventListener('submit', async (event) => {
 })
 
 requireWebAssembly([submit])
+// Hands `text` to the browser as a download named `name`.
+function saveFile(text: string, name: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }))
+  const link = document.createElement('a')
+  link.href = url
+  link.download = name
+  link.click()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
 markReady()
 submissionModule
   .then((m) => m.prepare())

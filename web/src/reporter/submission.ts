@@ -2,7 +2,7 @@
 // a new passphrase and the keys derived from it, each evidence file encrypted and uploaded, the
 // report content encrypted to the organisation and the reporter, then POST /v1/reports. No
 // DOM here: the report page shows the progress this reports.
-import { ApiError, getInstance, postReport, type Acknowledgement } from '../api/client'
+import { ApiError, getInstance, getReceipt, postReport, type Acknowledgement } from '../api/client'
 import { buildContent, type FieldName } from '../api/report-content'
 import { uploadEncryptedFile } from '../api/uploads'
 import { encryptTo } from '../crypto/age'
@@ -29,6 +29,7 @@ export interface SubmissionEvents {
 export interface Submitted {
   passphrase: string
   acknowledgement: Acknowledgement
+  lookupId: string // for the receipt, while the page is open
 }
 
 // One report being sent. When a step fails, calling send() again keeps the passphrase, its keys
@@ -73,6 +74,20 @@ export class Submission {
       ciphertext,
       attachments: this.uploadIds as string[],
     })
-    return { passphrase: this.passphrase, acknowledgement }
+    return { passphrase: this.passphrase, acknowledgement, lookupId: this.keys.lookupId }
+  }
+}
+
+// The receipt of a submitted report, waiting (up to about a minute) for the checkpoint that
+// covers its entry.
+export async function fetchReceipt(submitted: Submitted): Promise<string> {
+  const { report_id, message_id } = submitted.acknowledgement
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await getReceipt(report_id, message_id, submitted.lookupId)
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'receipt_pending') || attempt >= 60) throw error
+      await new Promise((ok) => setTimeout(ok, 1000))
+    }
   }
 }
