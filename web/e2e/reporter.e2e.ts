@@ -38,6 +38,7 @@ const canary = {
   smallFile: `VIGIL-FILE-CANARY-${tag}`,
   bigFile: `VIGIL-BIG-CANARY-${tag}`,
   nojsFile: `VIGIL-NOJS-FILE-CANARY-${tag}`,
+  laterFile: `VIGIL-LATER-FILE-CANARY-${tag}`,
 }
 const reply = `The organisation read your report (${tag}).`
 
@@ -50,6 +51,7 @@ const filesDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-files-'))
 const smallPath = join(filesDir, 'statement-été.txt')
 const bigPath = join(filesDir, 'video.bin')
 const nojsPath = join(filesDir, 'photo.jpg')
+const laterPath = join(filesDir, 'later-évidence.pdf')
 let bigSample: Buffer
 let passphrase = ''
 let reportId = ''
@@ -65,6 +67,7 @@ beforeAll(async () => {
   for (const at of [0, 7 * 1024 * 1024, big.length - 100]) big.write(canary.bigFile, at)
   bigSample = Buffer.from(big.subarray(12345678, 12345678 + 64))
   writeFileSync(bigPath, big)
+  writeFileSync(laterPath, `%PDF-1.4 ${canary.laterFile}\n`.repeat(200))
   writeFileSync(nojsPath, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.from(canary.nojsFile)]))
   instance = await Instance.start()
   admin = await Administrator.enrol(instance)
@@ -238,9 +241,11 @@ describe.sequential('reporter', () => {
     expect(await seriousViolations(page)).toEqual([])
     await screenshot(page, 'follow-up-thread-ar')
     await page.fill('#message', canary.followUp)
+    await page.setInputFiles('#message-files', laterPath)
     await page.click('#message-form button')
-    await expect.poll(() => thread.count(), { timeout: 30_000 }).toBe(3)
+    await expect.poll(() => thread.count(), { timeout: 60_000 }).toBe(3)
     expect(await thread.nth(2).textContent()).toContain(canary.followUp)
+    expect(await thread.nth(2).textContent()).toContain('later-évidence.pdf')
     await page.close()
     const view = await admin.report(reportId)
     expect(view.messages.map((m: { kind: string }) => m.kind)).toEqual(['report', 'reply', 'follow_up'])
@@ -249,6 +254,9 @@ describe.sequential('reporter', () => {
     )
     expect(added.fields).toEqual({ what: canary.followUp })
     expect(added.language).toBe('ar')
+    expect(added.attachments.map((a: { name: string }) => a.name)).toEqual(['later-évidence.pdf'])
+    const later = await admin.decrypt(`/v1/reports/${reportId}/attachments/${view.messages[2].attachments[0].id}`)
+    expect(sha256(later)).toBe(sha256(readFileSync(laterPath)))
   }, 120_000)
 
   it('refuses a wrong passphrase without revealing anything', async () => {

@@ -3,7 +3,7 @@
 import type { OpenedMessage, Thread as ThreadType } from '../reporter/thread'
 import { FIELD_NAMES } from '../api/report-content'
 import { describeError } from '../components/errors'
-import { formatSize } from '../components/file-list'
+import { FileList, formatSize } from '../components/file-list'
 import type { Translator } from '../i18n/i18n'
 import { element, markReady, requireWebAssembly, startPage } from './page'
 
@@ -119,10 +119,19 @@ element<HTMLFormElement>('message-form').addEventListener('submit', async (event
   errorBox.textContent = ''
   const input = element<HTMLTextAreaElement>('message')
   if (!thread || !input.value.trim()) return
-  status.textContent = t.t('status_sending')
+  const filesInput = element<HTMLInputElement>('message-files')
+  const files = Array.from(filesInput.files ?? [])
+  const list = new FileList(element('message-file-list'), t)
+  list.show(files)
+  status.textContent = t.t(files.length > 0 ? 'status_uploading' : 'status_sending')
   try {
-    await thread.sendFollowUp(t.lang, input.value)
+    await thread.sendFollowUp(t.lang, input.value, files, {
+      file: (i, sent, total) => list.progress(i, sent, total),
+      done: (i) => list.done(i),
+    })
     input.value = ''
+    filesInput.value = ''
+    element('message-file-list').replaceChildren()
     status.textContent = t.t('follow_sent')
     // Reopen to show the new message in its place.
     await refresh()

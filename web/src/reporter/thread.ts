@@ -4,6 +4,7 @@
 import { getAttachment, getInstance, getMessage, postFollowUp, postLookup, ApiError } from '../api/client'
 import type { ReportView, ThreadMessage } from '../api/client'
 import { buildContent, parseContent, type ReportContent } from '../api/report-content'
+import { uploadEncryptedFile } from '../api/uploads'
 import { decryptWith, encryptTo } from '../crypto/age'
 import { argon2InWorker } from '../crypto/argon2-client'
 import { deriveReporterKeys, type ReporterKeys } from '../crypto/derivation'
@@ -52,10 +53,26 @@ export class Thread {
     return new Thread(keys, organisationRecipient, view, messages)
   }
 
-  async sendFollowUp(lang: Language, text: string): Promise<void> {
-    const content = buildContent(lang, { what: text }, [])
-    const ciphertext = await encryptTo([this.organisationRecipient, this.keys.recipient], JSON.stringify(content))
-    await postFollowUp(this.view.report_id, this.keys.lookupId, ciphertext)
+  // Sends new information, with evidence files uploaded first (encrypted to the organisation and
+  // the reporter, as the report's own). `progress` follows each file's upload.
+  async sendFollowUp(
+    lang: Language,
+    text: string,
+    files: readonly File[] = [],
+    progress: { file(index: number, sent: number, total: number): void; done(index: number): void } = {
+      file: () => {},
+      done: () => {},
+    },
+  ): Promise<void> {
+    const recipients = [this.organisationRecipient, this.keys.recipient]
+    const uploads: string[] = []
+    for (const [i, file] of files.entries()) {
+      uploads.push(await uploadEncryptedFile(file, recipients, (sent, total) => progress.file(i, sent, total)))
+      progress.done(i)
+    }
+    const content = buildContent(lang, { what: text }, files)
+    const ciphertext = await encryptTo(recipients, JSON.stringify(content))
+    await postFollowUp(this.view.report_id, this.keys.lookupId, ciphertext, uploads)
   }
 
   // An attachment decrypted on this device.
