@@ -14,14 +14,15 @@ help: ## List the targets
 deps: ## Install every Debian (and npm) package the project needs; idempotent
 	@scripts/deps.sh
 
-build: deps ## Configure and build the ci preset (release with -Werror)
+build: deps ## Configure and build the ci preset (release with -Werror), and the web client
 	cmake --preset $(PRESET) >/dev/null
 	cmake --build --preset $(PRESET) -j $(JOBS)
+	@scripts/web.sh build
 
 run: build ## Build and start Vigil locally (ONION=1: with an onion service)
 	@ONION=$(ONION) scripts/run.sh build/$(PRESET)
 
-test: deps ## The whole suite: unit, integration, sanitizers, fuzz smoke
+test: deps ## The whole suite: unit, integration, web (Chromium), sanitizers, fuzz smoke
 	@scripts/test.sh
 
 test-unit: build ## Unit and integration tests on the ci build only

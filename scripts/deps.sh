@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package the project needs, idempotently: packages already present are
-# not touched, and apt-get runs only when something is missing. Used by `make deps`.
+# not touched, and apt-get runs only when something is missing; then the web client's npm
+# packages (scripts/web.sh deps: npm ci when web/node_modules is missing or stale). Used by
+# `make deps`. Chromium is Debian's, for the web client's end-to-end tests and benchmark.
 set -euo pipefail
 
 packages=(
@@ -11,6 +13,7 @@ packages=(
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   age time argon2 tor libkainjow-mustache-dev openssl curl iso-codes
   postgresql postgresql-contrib
+  chromium chromium-driver
 )
 
 missing=()
@@ -29,3 +32,5 @@ if ((${#missing[@]})); then
 else
   echo "deps: all Debian packages present"
 fi
+
+"$(dirname "$0")/web.sh" deps

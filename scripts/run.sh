@@ -23,8 +23,9 @@ fi
 first_admin=$(sed -n 's/^First administrator.*: //p' "$root/run/init.txt" 2>/dev/null || true)
 echo
 echo "Vigil is starting."
-echo "  reporters:         $local_url/nojs/report   (the form that works without JavaScript)"
-[ -n "$onion_url" ] && echo "    over Tor:        $onion_url/nojs/report"
+echo "  reporters:         $local_url/   (the web client, encrypting in the browser)"
+echo "                     $local_url/nojs/report   (the form that works without JavaScript)"
+[ -n "$onion_url" ] && echo "    over Tor:        $onion_url/"
 echo "  staff API:         $local_url/v1/   (sign-in: POST /v1/sessions; the pages arrive with issue 6)"
 if [ -n "$first_admin" ]; then
   echo "  first admin link:  $first_admin"

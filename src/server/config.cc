@@ -171,6 +171,12 @@ const std::map<std::string, Setter, std::less<>>& Setters() {
          c.tls_key = v.empty() || p.is_absolute() ? p : (base / p).lexically_normal();
          return "";
        }},
+      {"web_root",
+       [](std::string_view v, Config& c, const std::filesystem::path& base) -> std::string {
+         std::filesystem::path p(v);
+         c.web_root = v.empty() || p.is_absolute() ? p : (base / p).lexically_normal();
+         return "";
+       }},
   };
   return *setters;
 }
@@ -267,6 +273,10 @@ std::string FormatConfig(const Config& c) {
   out += "tls_key = " + c.tls_key.string() + "\n";
   out += "# Serve the log's entry bundles to anyone, not only to mirrors and auditors.\n";
   out += std::string("log_entries_public = ") + (c.log_entries_public ? "true" : "false") + "\n";
+  out +=
+      "# The built web client (make build writes web/dist); empty: the one vigild was built\n"
+      "# with.\n";
+  out += "web_root = " + c.web_root.string() + "\n";
   return out;
 }
 

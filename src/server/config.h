@@ -38,6 +38,8 @@ struct Config {
   bool log_entries_public = false;
   std::filesystem::path tls_certificate;  // PEM chain; empty: plain HTTP
   std::filesystem::path tls_key;  // serve entry bundles to anyone (else: mirrors and auditors)
+  // The built web client (web/dist); empty: the directory compiled into vigild.
+  std::filesystem::path web_root;
 };
 
 // All the problems found, one line each ("vigil.conf:7: listen: not host:port").

@@ -12,7 +12,7 @@ TEST(Config, ParsesEveryKeyAndResolvesDataDirAgainstTheFile) {
                   "# comment\n\nlisten = 0.0.0.0:9000\r\ndata_dir = data\n"
                   "database = postgresql://vigil@localhost/vigil\nlog_origin = example.org/log\n"
                   "threads = 4\nonion = true\nupload_expiry_hours = 48\n"
-                  "upload_quota_bytes = 1000000\n",
+                  "upload_quota_bytes = 1000000\nweb_root = ../web/dist\n",
                   {}, "/etc/vigil", c);
   EXPECT_TRUE(errors.lines.empty()) << errors.lines.front();
   EXPECT_EQ(c.listen_address, "0.0.0.0");
@@ -23,6 +23,7 @@ TEST(Config, ParsesEveryKeyAndResolvesDataDirAgainstTheFile) {
   EXPECT_TRUE(c.onion);
   EXPECT_EQ(c.upload_expiry, std::chrono::hours(48));
   EXPECT_EQ(c.upload_quota_bytes, 1000000u);
+  EXPECT_EQ(c.web_root, "/etc/web/dist");
 }
 
 TEST(Config, ReportsEveryProblemWithItsLine) {
@@ -54,6 +55,10 @@ TEST(Config, OverridesWinAndFormatRoundTrips) {
   EXPECT_EQ(back.listen_port, 1234);
   EXPECT_EQ(back.max_upload_bytes, c.max_upload_bytes);
   EXPECT_EQ(back.upload_quota_bytes, c.upload_quota_bytes);
+  EXPECT_TRUE(back.web_root.empty());
+  c.web_root = "/srv/web";
+  ASSERT_TRUE(ParseConfig("f", FormatConfig(c), {}, "/", back).lines.empty());
+  EXPECT_EQ(back.web_root, "/srv/web");
 }
 
 }  // namespace

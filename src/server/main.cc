@@ -13,6 +13,7 @@
 #include "api/form_routes.h"
 #include "api/log_routes.h"
 #include "api/report_routes.h"
+#include "api/static_routes.h"
 #include "api/statistics_routes.h"
 #include "api/tracker_routes.h"
 #include "api/upload_routes.h"
@@ -208,6 +209,23 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   };
   // --- end of tus uploads
   api::AddReportRoutes(server, std::move(report_deps));
+  // --- web client (src/api/static_routes.h): the pages and assets `make build` writes to
+  // web/dist, read once here and served from this origin. A configured web_root must hold a
+  // built client; the compiled-in default may be absent (the no-JavaScript form still works).
+  {
+    std::filesystem::path web_root =
+        config.web_root.empty() ? std::filesystem::path(VIGIL_DEFAULT_WEB_ROOT) : config.web_root;
+    auto web_files = api::StaticFiles::Load(web_root);
+    if (!web_files) return Fail("cannot read the web client: " + web_files.error().detail);
+    if (!web_files->HasClient()) {
+      if (!config.web_root.empty())
+        return Fail("web_root " + web_root.string() + " holds no built client (make build)");
+      std::fprintf(stderr, "vigild: no web client in %s (make build); serving the API and %s\n",
+                   web_root.c_str(), "/nojs/report");
+    }
+    api::AddStaticRoutes(server, std::make_shared<const api::StaticFiles>(std::move(*web_files)));
+  }
+  // --- end of web client
   translog::Appender* log = appender->get();
   store::Database* db = database->get();
   auto healthz = [log, db](http::RequestContext&) -> boost::asio::awaitable<http::Response> {

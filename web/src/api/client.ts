@@ -1,0 +1,161 @@
+// The HTTP API of the instance (docs/api/openapi.yaml), as the pages use it. Shared by the
+// reporter pages now and the staff pages later. Requests go to this origin only, carry no
+// cookie for reporters, and are never cached.
+import { base64 } from '@scure/base'
+
+// A failed request: the stable code of the error document (docs/api/http.md), or "network"
+// when no answer came.
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(`${status} ${code}`)
+  }
+}
+
+export interface KeyGeneration {
+  generation: number
+  recipient: string
+  log_index: number
+}
+
+export interface Instance {
+  log_origin: string
+  organisation_key: KeyGeneration | null
+}
+
+export interface Acknowledgement {
+  report_id: string
+  message_id: string
+  log_index: number
+  attachments: { id: string; log_index: number }[]
+  receipt_url: string
+}
+
+export interface ThreadMessage {
+  id: string
+  kind: 'report' | 'follow_up' | 'reply'
+  author: string
+  size: number
+  log_index: number
+  created_hour: number
+  attachments: { id: string; size: number; log_index: number }[]
+}
+
+export interface ReportView {
+  report_id: string
+  created_hour: number
+  updated_hour: number
+  log_index: number
+  messages: ThreadMessage[]
+}
+
+export const LOOKUP_HEADER = 'Vigil-Lookup-Id'
+
+interface RequestOptions {
+  json?: unknown
+  headers?: Record<string, string>
+  // Staff pages send their session cookie; reporter requests never carry one.
+  credentials?: RequestCredentials
+}
+
+async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...options.headers }
+  if (options.json !== undefined) headers['Content-Type'] = 'application/json'
+  let response: Response
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: options.json === undefined ? undefined : JSON.stringify(options.json),
+      credentials: options.credentials ?? 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+    })
+  } catch {
+    throw new ApiError(0, 'network')
+  }
+  if (!response.ok) {
+    let code = 'http_' + response.status
+    try {
+      const document = await response.json()
+      if (typeof document?.error?.code === 'string') code = document.error.code
+    } catch {
+      // Not an error document: keep the status.
+    }
+    throw new ApiError(response.status, code)
+  }
+  return response
+}
+
+export async function getInstance(): Promise<Instance> {
+  return (await send('GET', '/v1/instance')).json()
+}
+
+export interface NewReport {
+  lookupId: string
+  reporterRecipient: string
+  ciphertext: Uint8Array
+  attachments: string[] // ids of finished uploads
+}
+
+export async function postReport(report: NewReport): Promise<Acknowledgement> {
+  const response = await send('POST', '/v1/reports', {
+    json: {
+      lookup_id: report.lookupId,
+      reporter_recipient: report.reporterRecipient,
+      ciphertext: base64.encode(report.ciphertext),
+      attachments: report.attachments,
+    },
+  })
+  return response.json()
+}
+
+export async function postLookup(lookupId: string): Promise<ReportView> {
+  return (await send('POST', '/v1/lookups', { json: { lookup_id: lookupId } })).json()
+}
+
+// /v1/reports/{id}[/{collection}/{item}], the ids checked so that nothing else reaches a path.
+function reportPath(reportId: string, collection?: string, itemId?: string): string {
+  for (const id of itemId === undefined ? [reportId] : [reportId, itemId])
+    if (!/^[0-9a-f]{32}$/.test(id)) throw new ApiError(0, 'invalid_id')
+  return collection === undefined ? `/v1/reports/${reportId}` : `/v1/reports/${reportId}/${collection}/${itemId}`
+}
+
+// A message's age file, as the reporter (lookup id) reads it.
+export async function getMessage(reportId: string, messageId: string, lookupId: string): Promise<Uint8Array> {
+  const response = await send('GET', reportPath(reportId, 'messages', messageId), {
+    headers: { [LOOKUP_HEADER]: lookupId },
+  })
+  return new Uint8Array(await response.arrayBuffer())
+}
+
+export async function getAttachment(reportId: string, attachmentId: string, lookupId: string): Promise<Uint8Array> {
+  const response = await send('GET', reportPath(reportId, 'attachments', attachmentId), {
+    headers: { [LOOKUP_HEADER]: lookupId },
+  })
+  return new Uint8Array(await response.arrayBuffer())
+}
+
+export async function postFollowUp(
+  reportId: string,
+  lookupId: string,
+  ciphertext: Uint8Array,
+  attachments: string[] = [],
+): Promise<Acknowledgement> {
+  const response = await send('POST', reportPath(reportId) + '/messages', {
+    headers: { [LOOKUP_HEADER]: lookupId },
+    json: { ciphertext: base64.encode(ciphertext), attachments },
+  })
+  return response.json()
+}
+
+// The signed receipt of a message's log entry (docs/formats/receipts.md), as text. ApiError
+// "receipt_pending" (409) until a checkpoint covers the entry.
+export async function getReceipt(reportId: string, messageId: string, lookupId: string): Promise<string> {
+  const response = await send('GET', reportPath(reportId, 'messages', messageId) + '/receipt', {
+    headers: { [LOOKUP_HEADER]: lookupId },
+  })
+  return response.text()
+}

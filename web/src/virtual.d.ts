@@ -1,0 +1,14 @@
+// Modules made at build time by vite-plugins.ts.
+declare module 'virtual:messages/names' {
+  const names: Record<string, string>
+  export default names
+}
+declare module 'virtual:messages/*' {
+  const messages: Record<string, (args?: Record<string, unknown>) => string>
+  export default messages
+}
+declare module 'virtual:eff-wordlist' {
+  // The 7776 words, separated by single spaces.
+  const words: string
+  export default words
+}
