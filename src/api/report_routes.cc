@@ -74,7 +74,8 @@ Result<std::vector<reports::AttachmentBlob>> ClaimAll(const ReportRouteDeps& dep
   return out;
 }
 
-// A stored age file as the response body, streamed from its blob.
+}  // namespace
+
 Response CiphertextResponse(const store::BlobStore& blobs, const reports::Location& where,
                             std::string_view request_id) {
   auto source = blobs.Open(where.sha256);
@@ -95,8 +96,6 @@ Response CiphertextResponse(const store::BlobStore& blobs, const reports::Locati
   r.stream_size = where.size;
   return r;
 }
-
-}  // namespace
 
 void AddReportRoutes(http::Server& server, ReportRouteDeps deps) {
   auto d = std::make_shared<ReportRouteDeps>(std::move(deps));

@@ -35,6 +35,10 @@ struct ReportRouteDeps {
   std::uint64_t max_message_bytes = 4 << 20;  // a report or reply ciphertext, base64 included
 };
 
+// A stored age file as a response body, streamed from its blob (the record header skipped).
+http::Response CiphertextResponse(const store::BlobStore& blobs, const reports::Location& where,
+                                  std::string_view request_id);
+
 // Adds the /v1/reports, /v1/lookups routes. Everything in `deps` must outlive the server.
 void AddReportRoutes(http::Server& server, ReportRouteDeps deps);
 

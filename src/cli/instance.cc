@@ -82,7 +82,8 @@ OfflineAppliers::OfflineAppliers(records::Ledger& ledger, store::Database& db,
       accounts_(ledger, db, random_, clock_, nullptr, config.log_origin),
       tracker_(std::move(tracker)),
       tracker_edits_(ledger, db, random_, tracker_),
-      publications_(ledger, db, random_) {}
+      publications_(ledger, db, random_),
+      cases_(ledger, db, random_) {}
 
 Result<std::unique_ptr<OfflineAppliers>> OfflineAppliers::Register(records::Ledger& ledger,
                                                                    store::Database& db,

@@ -9,6 +9,7 @@
 
 #include "accounts/accounts.h"
 #include "base/clock.h"
+#include "cases/cases.h"
 #include "cases/publications.h"
 #include "base/error.h"
 #include "base/random.h"
@@ -44,6 +45,7 @@ class OfflineAppliers {
   tracker::TrackerData tracker_;
   tracker::TrackerEdits tracker_edits_;
   cases::Publications publications_;
+  cases::Cases cases_;
 };
 
 struct RebuildResult {

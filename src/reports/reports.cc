@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/hex.h"
+#include "base/io.h"
 #include "crypto/age/x25519_recipient.h"
 #include "crypto/sha256.h"
 #include "reports/ciphertext.h"
@@ -124,6 +125,23 @@ constexpr char kSummaryColumns[] =
     "(SELECT COUNT(*) FROM messages m WHERE m.report_id = r.id) FROM reports r ";
 
 }  // namespace
+
+Result<Bytes> ReadCiphertext(const store::BlobStore& blobs, const Location& where,
+                             std::uint64_t max_size) {
+  if (where.size > max_size) return MakeError(Errc::kResourceExhausted, "ciphertext too large");
+  VIGIL_ASSIGN_OR_RETURN(auto source, blobs.Open(where.sha256));
+  Bytes out(static_cast<std::size_t>(std::min<std::uint64_t>(where.offset, 1 << 16)));
+  for (std::uint64_t left = where.offset; left > 0;) {
+    MutableByteSpan span(out.data(), std::min<std::uint64_t>(out.size(), left));
+    VIGIL_ASSIGN_OR_RETURN(std::size_t n, ReadFull(*source, span));
+    if (n != span.size()) return MakeError(Errc::kCorrupt, "short blob");
+    left -= n;
+  }
+  out.resize(static_cast<std::size_t>(where.size));
+  VIGIL_ASSIGN_OR_RETURN(std::size_t n, ReadFull(*source, out));
+  if (n != out.size()) return MakeError(Errc::kCorrupt, "short blob");
+  return out;
+}
 
 store::Digest HashLookupId(ByteSpan lookup_id) {
   Bytes input = ToBytes("vigil lookup v1\n");

@@ -92,6 +92,11 @@ struct Location {
   std::uint64_t size = 0;
 };
 
+// Reads the ciphertext at `where` into memory: kResourceExhausted above `max_size` bytes,
+// kCorrupt when the blob is shorter than the location says.
+Result<Bytes> ReadCiphertext(const store::BlobStore& blobs, const Location& where,
+                             std::uint64_t max_size = 64u << 20);
+
 // Thread-safe. Errors: kInvalidArgument (bad ids, recipients, too many attachments),
 // kMalformed (a ciphertext that is not age), kAlreadyExists (the lookup id has a report),
 // kNotFound, and whatever the ledger returns.

@@ -10,6 +10,7 @@
 
 #include "accounts/accounts.h"
 #include "api/account_routes.h"
+#include "api/case_routes.h"
 #include "api/form_routes.h"
 #include "api/log_routes.h"
 #include "api/report_routes.h"
@@ -113,6 +114,7 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   if (!tracker_data) return Fail("tracker data: " + tracker_data.error().detail);
   tracker::TrackerEdits tracker_edits(ledger, **database, random, *tracker_data);
   cases::Publications publications(ledger, **database, random);
+  cases::Cases cases(ledger, **database, random);
   if (auto same = records::SameFileSystem(config.data_dir / "blobs", log_options.dir);
       same && *same)
     ledger.LetTheLogSyncBlobs();
@@ -156,6 +158,8 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   api::AddLogRoutes(server, *log_dir, {config.log_entries_public, may_read_entries});
   api::AddTrackerRoutes(server, {&tracker_edits, &accounts, &blocking});
   api::AddStatisticsRoutes(server, {&publications, &accounts, &*log_dir, log_key, &blocking});
+  api::AddCaseRoutes(server, {&cases, &accounts, blobs->get(), &*log_dir, log_key, &blocking,
+                              config.max_body_bytes});
   api::FormRouteDeps form_deps;
   form_deps.reports = &reports;
   form_deps.blobs = blobs->get();

@@ -135,6 +135,29 @@ constexpr Migration kMigrations[] = {
      " log_index {bigint} NOT NULL,"
      " hour {bigint} NOT NULL,"
      " document TEXT NOT NULL)"},
+    // Protection cases (src/cases/cases.cc): opaque revisions and the custody events of each.
+    {6,
+     "CREATE TABLE cases ("
+     " id TEXT PRIMARY KEY,"
+     " revisions INTEGER NOT NULL,"
+     " created_hour {bigint} NOT NULL,"
+     " updated_hour {bigint} NOT NULL,"
+     " log_index {bigint} NOT NULL,"
+     " deleted INTEGER NOT NULL DEFAULT 0);"
+     "CREATE INDEX cases_by_update ON cases (updated_hour, id);"
+     "CREATE TABLE case_events ("
+     " log_index {bigint} PRIMARY KEY,"
+     " case_id TEXT NOT NULL,"
+     " kind TEXT NOT NULL,"
+     " revision INTEGER NOT NULL,"
+     " record_sha256 {blob} NOT NULL,"
+     " record_size {bigint} NOT NULL,"
+     " payload_offset {bigint} NOT NULL,"
+     " detail TEXT NOT NULL,"
+     " hour {bigint} NOT NULL,"
+     " author TEXT NOT NULL);"
+     "CREATE UNIQUE INDEX case_revisions ON case_events (case_id, revision) "
+     "WHERE kind = 'revision'"},
 };
 
 }  // namespace

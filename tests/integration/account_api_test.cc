@@ -672,6 +672,74 @@ TEST_P(AccountApiTest, StatisticsArePublishedOnlyWhenSafe) {
   EXPECT_EQ(receipt.status, 200u) << receipt.body;
 }
 
+// Protection cases: the server keeps opaque revisions in order, refuses a stale one, records
+// exports in the custody log and gives the receipt of any entry for an export package.
+TEST_P(AccountApiTest, CasesAreOpaqueRevisionsWithACustodyLog) {
+  Device admin = NewDevice("admin");
+  ASSERT_EQ(Enrol(admin, server_.invitation_token()).status, 201u);
+  ASSERT_EQ(SignIn(admin).status, 201u);
+  const std::string canary = "case-canary-" + HexEncode(random_.Generate(8));
+  const std::string org = organisation_.ToRecipient().ToString();
+  auto revision = [&](const std::string& text, std::optional<std::int64_t> base) {
+    json::object body{{"ciphertext", Base64Encode(EncryptTo({org}, AsBytes(text)))}};
+    if (base) body["base_revision"] = *base;
+    return json::serialize(body);
+  };
+  EXPECT_EQ(ErrorCode(server_.Send("POST", "/v1/cases", revision("x", {}))), "unauthenticated");
+  EXPECT_EQ(ErrorCode(server_.Send("POST", "/v1/cases",
+                                   R"({"ciphertext":")" + Base64Encode(AsBytes(canary)) + "\"}",
+                                   As(admin))),
+            "invalid_ciphertext");
+  auto created = server_.Send("POST", "/v1/cases", revision(canary + " one", {}), As(admin));
+  ASSERT_EQ(created.status, 201u) << created.body;
+  std::string id(Object(created).at("case_id").as_string());
+  std::string path = "/v1/cases/" + id;
+  EXPECT_EQ(
+      server_.Send("POST", path + "/revisions", revision(canary + " two", 1), As(admin)).status,
+      201u);
+  EXPECT_EQ(ErrorCode(server_.Send("POST", path + "/revisions", revision("stale", 1), As(admin))),
+            "revision_conflict");
+  EXPECT_EQ(ErrorCode(server_.Send("POST", "/v1/cases/00000000000000000000000000000000/revisions",
+                                   revision("x", 1), As(admin))),
+            "not_found");
+
+  auto list = Object(server_.Send("GET", "/v1/cases?include=ciphertext&limit=10", "", As(admin)));
+  ASSERT_EQ(list.at("cases").as_array().size(), 1u);
+  const auto& item = list.at("cases").as_array()[0].as_object();
+  EXPECT_EQ(item.at("revisions").as_int64(), 2);
+  EXPECT_EQ(Decrypt(*Base64Decode(std::string(item.at("ciphertext").as_string())), organisation_),
+            canary + " two");
+  EXPECT_EQ(ErrorCode(server_.Send("GET", "/v1/cases?limit=501", "", As(admin))),
+            "invalid_request");
+  auto first = server_.Send("GET", path + "/revisions/1", "", As(admin));
+  EXPECT_EQ(Decrypt(AsBytes(first.body), organisation_), canary + " one");
+  EXPECT_EQ(ErrorCode(server_.Send("GET", path + "/revisions/3", "", As(admin))), "not_found");
+
+  std::string manifest = HexEncode(random_.Generate(32));
+  auto exported = server_.Send(
+      "POST", path + "/exports",
+      json::serialize(json::object{{"revision", 2}, {"manifest_sha256", manifest}}), As(admin));
+  ASSERT_EQ(exported.status, 201u) << exported.body;
+  auto view = Object(server_.Send("GET", path, "", As(admin)));
+  const auto& custody = view.at("custody").as_array();
+  ASSERT_EQ(custody.size(), 3u);
+  EXPECT_EQ(custody[2].at("kind").as_string(), "export");
+  EXPECT_EQ(custody[2].at("manifest_sha256").as_string(), manifest);
+  EXPECT_EQ(custody[0].at("author").as_string(), custody[2].at("author").as_string());
+
+  std::string receipt_url(Object(exported).at("receipt_url").as_string());
+  http::GetResult receipt;
+  for (int i = 0; i < 100; ++i) {
+    receipt = server_.Send("GET", receipt_url, "", As(admin));
+    if (receipt.status != 409) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(receipt.status, 200u) << receipt.body;
+  EXPECT_EQ(ErrorCode(server_.Send("GET", receipt_url)), "unauthenticated");
+  EXPECT_EQ(ErrorCode(server_.Send("GET", "/v1/receipts/x", "", As(admin))), "not_found");
+  EXPECT_EQ(FilesContaining(server_.data_dir(), canary), std::vector<std::string>{});
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, AccountApiTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& p) { return p.param; });
 
