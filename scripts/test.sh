@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: every suite the project has, stopping at the first failure.
-#  1. the ci build (release with -Werror): unit and integration tests;
-#  2. the web client (web/): its build, unit and age interop tests (vitest), and the end-to-end
+#  1. the ci build (release with -Werror) and the web client's build; unit and integration tests;
+#  2. the web client (web/): unit and age interop tests (vitest), and the end-to-end
 #     tests in Debian's headless Chromium against the ci build's vigild (a few minutes);
 #  3. the asan-ubsan build: the same tests under sanitizers;
 #  4. the fuzz build: each libFuzzer target for FUZZ_SECONDS (default 25; `make fuzz` runs 60)
@@ -28,12 +28,14 @@ count_vitest() {
 }
 total=0
 
+# The web client first: vigild in the integration tests serves it.
+step "web client build"
+scripts/web.sh build
+
 step "ci tests"
 ctest --preset ci -j "$jobs" | tee "$log"
 total=$((total + $(count_passed)))
 
-step "web client build"
-scripts/web.sh build
 step "web unit and interop tests"
 scripts/web.sh test build/ci | tee "$log"
 total=$((total + $(count_vitest)))
