@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache git python3
   clang libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev
-  libsodium-dev libssl-dev libsqlite3-dev libpq-dev
+  libsodium-dev libssl-dev libsqlite3-dev libpq-dev libzip-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   age time argon2 tor libkainjow-mustache-dev openssl curl iso-codes
   postgresql postgresql-contrib

@@ -5,7 +5,7 @@
 #     tests in Debian's headless Chromium against the ci build's vigild (a few minutes);
 #  3. the asan-ubsan build: the same tests under sanitizers;
 #  4. the fuzz build: each libFuzzer target for FUZZ_SECONDS (default 25; `make fuzz` runs 60)
-#     under ASan/UBSan, so that 21 targets on 2 cores stay within the CI budget.
+#     under ASan/UBSan, so that 22 targets on 2 cores stay within the CI budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)

@@ -29,6 +29,9 @@ void RegisterInviteCommand(CLI::App& app, Action& action);
 // vigil backup (and backup verify), vigil restore.
 void RegisterBackupCommands(CLI::App& app, Action& action);
 
+// vigil verify-export: a court-ready case package checked offline.
+void RegisterExportCommand(CLI::App& app, Action& action);
+
 // A one-line message for an error, worded for the person at the terminal.
 std::string DescribeError(const Error& error);
 

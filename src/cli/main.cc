@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   vigil::cli::RegisterRebuildCommand(app, action);
   vigil::cli::RegisterInviteCommand(app, action);
   vigil::cli::RegisterBackupCommands(app, action);
+  vigil::cli::RegisterExportCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -4,6 +4,7 @@
 // reporter round trip; roles, lock-out, key rotation and read tokens; the no-JavaScript form
 // and its plaintext canary.
 #include <gtest/gtest.h>
+#include <zip.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
@@ -20,7 +21,10 @@
 #include "crypto/age/age.h"
 #include "crypto/age/scrypt_recipient.h"
 #include "crypto/age/x25519_recipient.h"
+#include "crypto/sha256.h"
 #include "testing/seeded_random.h"
+#include "translog/entry.h"
+#include "translog/receipt.h"
 #include "vigild_process.h"
 
 namespace vigil {
@@ -738,6 +742,66 @@ TEST_P(AccountApiTest, CasesAreOpaqueRevisionsWithACustodyLog) {
   EXPECT_EQ(ErrorCode(server_.Send("GET", receipt_url)), "unauthenticated");
   EXPECT_EQ(ErrorCode(server_.Send("GET", "/v1/receipts/x", "", As(admin))), "not_found");
   EXPECT_EQ(FilesContaining(server_.data_dir(), canary), std::vector<std::string>{});
+
+  // A package of the exported revision, as the browser makes it (without evidence here:
+  // src/cases/export_test.cc covers files), checked by `vigil verify-export`, then one byte
+  // of it changed.
+  auto receipt_of = [&](std::uint64_t index) {
+    http::GetResult r;
+    for (int i = 0; i < 100; ++i) {
+      r = server_.Send("GET", "/v1/receipts/" + std::to_string(index), "", As(admin));
+      if (r.status != 409) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return r.body;
+  };
+  auto second_index = static_cast<std::uint64_t>(custody[1].at("log_index").as_int64());
+  std::string second = receipt_of(second_index);
+  auto parsed = translog::ParseReceipt(second);
+  ASSERT_TRUE(parsed.has_value()) << second;
+  auto entry = translog::DecodeEntry(parsed->entry);
+  ASSERT_TRUE(entry.has_value());
+  std::string summary = "<!doctype html><title>Case summary</title>";
+  json::object package_manifest{
+      {"format", "vigil-case-export/v1"},
+      {"case_id", id},
+      {"revision", 2},
+      {"log_origin", parsed->checkpoint.substr(0, parsed->checkpoint.find('\n'))},
+      {"checkpoint", parsed->checkpoint},
+      {"files", json::array{json::object{{"path", "summary.html"},
+                                         {"sha256", HexEncode(crypto::Sha256(AsBytes(summary)))},
+                                         {"size", summary.size()}}}},
+      {"entries", json::array{json::object{{"kind", "case_revision"},
+                                           {"id", HexEncode(entry->object_id)},
+                                           {"revision", 2},
+                                           {"log_index", second_index},
+                                           {"receipt", second}}}},
+      {"custody", json::array{json::object{{"log_index", custody[0].at("log_index").as_int64()}}}}};
+  std::string manifest_text = json::serialize(package_manifest);
+  std::filesystem::path zip_path = server_.data_dir().parent_path() / "case.zip";
+  int zip_error = 0;
+  zip_t* archive = zip_open(zip_path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &zip_error);
+  ASSERT_NE(archive, nullptr);
+  for (const auto& [name, text] :
+       {std::pair{"manifest.json", &manifest_text}, std::pair{"summary.html", &summary}}) {
+    zip_source_t* source = zip_source_buffer(archive, text->data(), text->size(), 0);
+    ASSERT_GE(zip_file_add(archive, name, source, ZIP_FL_ENC_UTF_8), 0);
+  }
+  ASSERT_EQ(zip_close(archive), 0);
+  std::string verify = std::string(VIGIL_CLI) + " verify-export " + zip_path.string() + " --key '" +
+                       server_.verifier_key() + "'";
+  EXPECT_EQ(std::system((verify + " > /dev/null").c_str()), 0);
+  std::string bytes;
+  {
+    std::ifstream in(zip_path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  for (std::size_t at : {bytes.size() / 4, bytes.size() / 2}) {
+    std::string changed = bytes;
+    changed[at] = static_cast<char>(changed[at] ^ 0x20);
+    std::ofstream(zip_path, std::ios::binary | std::ios::trunc) << changed;
+    EXPECT_NE(std::system((verify + " 2> /dev/null").c_str()), 0) << "byte " << at;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, AccountApiTest, ::testing::Values("sqlite", "postgres"),
