@@ -114,10 +114,12 @@ Response CaseView(const CaseRouteDeps& d, const std::string& id, const std::stri
   return Response::Json(json::serialize(out));
 }
 
-// POST /v1/cases and POST /v1/cases/{id}/revisions. Free functions: GCC 12 warns falsely that
-// Asio's coroutine frame is freed by a mismatched operator delete (see form_routes.cc).
+// GCC 12 warns falsely that Asio's coroutine frames below are freed by a mismatched operator
+// delete (see form_routes.cc); silenced for the coroutines of this file alone.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+// POST /v1/cases and POST /v1/cases/{id}/revisions.
 asio::awaitable<Response> StoreRevision(std::shared_ptr<CaseRouteDeps> d, RequestContext& ctx,
                                         bool create) {
   std::string rid = ctx.request_id();
@@ -166,7 +168,6 @@ asio::awaitable<Response> RecordExport(std::shared_ptr<CaseRouteDeps> d, Request
   };
   co_return co_await Offload(*d->pool, std::move(work));
 }
-#pragma GCC diagnostic pop
 
 // A GET route for key holders whose work needs only the path and the query.
 template <typename Work>
@@ -231,5 +232,7 @@ void AddCaseRoutes(http::Server& server, CaseRouteDeps deps) {
                  co_return co_await Offload(*d->pool, std::move(work));
                });
 }
+
+#pragma GCC diagnostic pop
 
 }  // namespace vigil::api
