@@ -7,6 +7,8 @@ import { BASE_TAXONOMY, LABEL_LANGUAGES, label, type ListName, type Taxonomy } f
 // Folds text for matching: NFKD, combining marks dropped (accents, Arabic harakat), lower case,
 // Arabic alef, yeh and teh marbuta variants unified, tatweel dropped.
 export function fold(text: string): string {
+  // Plain ASCII, the common case, needs lower case only.
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase()
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
@@ -17,32 +19,53 @@ export function fold(text: string): string {
     .replace(/\u0640/g, '')
 }
 
+const ASCII_WORD = /^[a-z0-9]+$/i
+
+// The folded words of a text. Words are cut first and folded one by one: most are plain ASCII,
+// and folding a whole text at once is the slow part of indexing thousands of cases.
 export function words(text: string): string[] {
-  return fold(text).match(/[\p{L}\p{N}]+/gu) ?? []
+  const out: string[] = []
+  for (const raw of text.match(/[\p{L}\p{M}\p{N}]+/gu) ?? []) {
+    if (ASCII_WORD.test(raw)) {
+      out.push(raw.toLowerCase())
+      continue
+    }
+    for (const w of fold(raw).match(/[\p{L}\p{N}]+/gu) ?? []) out.push(w)
+  }
+  return out
 }
 
-// The searchable text of a case: title, status, places, descriptions, pseudonyms, roles'
-// interactions, rationales, actions, consent notes and notes, and the taxonomy labels of its ids
-// in every language (so "détention" finds a detention in any page language).
-export function searchableText(doc: CaseDocument, taxonomy: Taxonomy = BASE_TAXONOMY): string {
+// The free text of a case: title, status, places, descriptions, pseudonyms, roles'
+// interactions, rationales, actions, consent notes and notes.
+export function searchableText(doc: CaseDocument): string {
   const parts: (string | undefined)[] = [doc.title, doc.status, doc.case_id]
-  const labels = (list: ListName, id: string) => LABEL_LANGUAGES.map((l) => label(taxonomy, list, id, l)).join(' ')
   for (const i of doc.incidents) {
-    parts.push(i.description, i.perpetrator.description, labels('perpetrator_types', i.perpetrator.type))
+    parts.push(i.description, i.perpetrator.description)
     parts.push(i.place?.country, i.place?.region, i.place?.city, i.place?.exact, i.date.start, i.date.end)
-    for (const t of i.types) parts.push(labels('incident_types', t))
   }
   for (const p of doc.persons) {
     parts.push(p.pseudonym)
-    for (const l of p.court_links) parts.push(labels('court_roles', l.role), l.role_other, l.interaction)
+    for (const l of p.court_links) parts.push(l.role_other, l.interaction)
   }
   for (const a of doc.risk_assessments) parts.push(a.rationale)
-  const risk = currentRisk(doc)
-  if (risk) parts.push(risk.level)
-  for (const a of doc.actions) parts.push(labels('response_types', a.type), a.type_other, a.description, a.outcome)
+  parts.push(currentRisk(doc)?.level)
+  for (const a of doc.actions) parts.push(a.type_other, a.description, a.outcome)
   for (const r of doc.consents) parts.push(r.note, r.recipient_other)
   for (const n of doc.notes) parts.push(n.text)
   return parts.filter((p): p is string => typeof p === 'string').join('\n')
+}
+
+// The taxonomy ids of a case, whose labels are searchable in every language (so "détention"
+// finds a detention whatever the page's language).
+function taxonomyIds(doc: CaseDocument): [ListName, string][] {
+  const out: [ListName, string][] = []
+  for (const i of doc.incidents) {
+    out.push(['perpetrator_types', i.perpetrator.type])
+    for (const t of i.types) out.push(['incident_types', t])
+  }
+  for (const p of doc.persons) for (const l of p.court_links) out.push(['court_roles', l.role])
+  for (const a of doc.actions) out.push(['response_types', a.type])
+  return out
 }
 
 export class CaseIndex {
@@ -50,7 +73,19 @@ export class CaseIndex {
   private readonly wordsOf = new Map<string, string[]>()
   private sorted: string[] | null = null
 
+  private readonly labelWords = new Map<string, string[]>()
+
   constructor(private readonly taxonomy: Taxonomy = BASE_TAXONOMY) {}
+
+  private wordsOfLabel(list: ListName, id: string): string[] {
+    const key = list + '\u0000' + id
+    let found = this.labelWords.get(key)
+    if (!found) {
+      found = words(LABEL_LANGUAGES.map((l) => label(this.taxonomy, list, id, l)).join(' '))
+      this.labelWords.set(key, found)
+    }
+    return found
+  }
 
   get size(): number {
     return this.wordsOf.size
@@ -59,7 +94,9 @@ export class CaseIndex {
   // Adds or replaces a case (a new revision replaces the old one).
   add(doc: CaseDocument): void {
     this.remove(doc.case_id)
-    const unique = [...new Set(words(searchableText(doc, this.taxonomy)))]
+    const all = new Set(words(searchableText(doc)))
+    for (const [list, id] of taxonomyIds(doc)) for (const w of this.wordsOfLabel(list, id)) all.add(w)
+    const unique = [...all]
     this.wordsOf.set(doc.case_id, unique)
     for (const w of unique) {
       let ids = this.postings.get(w)
@@ -84,13 +121,16 @@ export class CaseIndex {
     this.wordsOf.delete(caseId)
   }
 
-  // Ids of the cases holding every word of `query`, the last as a prefix; [] for an empty query.
+  // Ids of the cases holding every word of `query`; the last word is taken as the start of a
+  // word unless the query ends with a space. [] for an empty query.
   search(query: string): string[] {
     const terms = words(query)
     if (terms.length === 0) return []
+    const typing = !/\s$/.test(query)
     let result: Set<string> | null = null
     terms.forEach((term, i) => {
-      const matches = i === terms.length - 1 ? this.prefixed(term) : (this.postings.get(term) ?? new Set<string>())
+      const matches =
+        typing && i === terms.length - 1 ? this.prefixed(term) : (this.postings.get(term) ?? new Set<string>())
       result = result === null ? new Set(matches) : new Set([...result].filter((id) => matches.has(id)))
     })
     return [...(result ?? [])]
