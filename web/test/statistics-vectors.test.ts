@@ -35,8 +35,10 @@ function compute(v: Pick<Vector, 'name' | 'k' | 'counts' | 'document'>): Vector 
 }
 
 if (process.env.UPDATE_VECTORS === '1') {
-  const out = { ...vectors, vectors: vectors.vectors.map(compute) }
-  writeFileSync(file, JSON.stringify(out, null, 1) + '\n')
+  // One vector a line, so a change shows as the vectors it touches.
+  const lines = vectors.vectors.map(compute).map((v) => ' ' + JSON.stringify(v))
+  const about = JSON.stringify((vectors as { about?: string }).about ?? '')
+  writeFileSync(file, `{"about": ${about},\n"vectors": [\n${lines.join(',\n')}\n]}\n`)
 }
 
 describe('statistics vectors', () => {
