@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { consentStatus, isSharingAllowed } from '../src/cases/consent'
 import { CSV_HEADER, csvField, exportCsv } from '../src/cases/csv'
 import { isOverdue, overdueActions, riskLevel, RISK_MATRIX, type CaseDocument } from '../src/cases/model'
-import { canonicalJson, chainProblem, documentHash, firstRevision, nextRevision } from '../src/cases/revisions'
+import { canonicalJson, caseFromReport, chainProblem, documentHash, firstRevision, nextRevision } from '../src/cases/revisions'
 import { CaseIndex, fold, searchableText, words } from '../src/cases/search'
 import { syntheticCases } from '../src/cases/synthetic'
 import {
@@ -167,6 +167,28 @@ describe('revisions', () => {
     const tampered = { ...r2, title: 'Changed afterwards' }
     expect(chainProblem([r1, tampered, r3])).toBe('revision 3 does not chain to revision 2')
     expect(chainProblem([r1, { ...r2, case_id: 'ff'.repeat(16) }])).toBe('revision 2 belongs to another case')
+  })
+
+  it('open a case from a report, linked to it and its attachments', () => {
+    const report = 'c3'.repeat(16)
+    const doc = caseFromReport({
+      reportId: report,
+      attachmentIds: ['d4'.repeat(16)],
+      what: '\n  Menaces reçues après l’audience\nsuite…',
+      fallbackTitle: 'Report',
+      author: ALICE,
+      now: new Date('2026-03-01T10:00:00Z'),
+    })
+    expect(doc.title).toBe('Menaces reçues après l’audience')
+    expect(doc.links).toEqual([
+      { kind: 'report', report },
+      { kind: 'attachment', report, attachment: 'd4'.repeat(16) },
+    ])
+    expect(validateCase(doc).ok).toBe(true)
+    const long = caseFromReport({ reportId: report, what: 'ش'.repeat(500), fallbackTitle: 'Report', author: ALICE, now: new Date() })
+    expect([...long.title]).toHaveLength(200)
+    expect(validateCase(long).ok).toBe(true)
+    expect(caseFromReport({ reportId: report, fallbackTitle: 'Report', author: ALICE, now: new Date() }).title).toBe('Report')
   })
 
   it('hash the canonical JSON, whatever the key order', () => {

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { figure, publishableProblem, statisticsDocument, suppress, type Figure, type StatisticsDocument } from '../src/cases/statistics'
+import { figure, parseStatistics, publishableProblem, statisticsDocument, suppress, type Figure, type StatisticsDocument } from '../src/cases/statistics'
 
 interface Vector {
   name: string
@@ -49,6 +49,8 @@ describe('statistics vectors', () => {
       expect(got.expected).toEqual(v.expected)
       expect(got.document).toEqual(v.document)
       expect(publishableProblem(suppress(v.counts, v.k))).toBeNull()
+      const parsed = parseStatistics(JSON.stringify(v.document))
+      expect(parsed.ok && publishableProblem(parsed.table)).toBeNull()
     })
   }
 })

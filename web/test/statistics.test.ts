@@ -6,6 +6,7 @@ import type { CaseDocument } from '../src/cases/model'
 import {
   countTable,
   figureText,
+  parseStatistics,
   publishableProblem,
   seededCounts,
   statisticsDocument,
@@ -199,6 +200,23 @@ describe('count tables', () => {
       expect(new TextEncoder().encode(doc.rows.join('')).length).toBeGreaterThan(0)
       for (const l of [...doc.rows, ...doc.columns]) expect(new TextEncoder().encode(l).length).toBeLessThanOrEqual(200)
     }
+  })
+
+  it('read back the document they make, and refuse malformed ones as the server does', () => {
+    const t = suppress([[3, 17, 8], [10, 6, 12], [7, 9, 11]])
+    const doc = statisticsDocument('Incidents', ['a', 'b', 'c'], ['x', 'y', 'z'], t)
+    const back = parseStatistics(JSON.stringify(doc))
+    expect(back).toEqual({ ok: true, document: doc, table: t })
+    for (const [text, problem] of [
+      ['', 'not a JSON object'],
+      ['[]', 'not a JSON object'],
+      [JSON.stringify({ ...doc, extra: 1 }), 'unknown field extra'],
+      [JSON.stringify({ ...doc, k: 1 }), 'k must be an integer from 2 to 100'],
+      [JSON.stringify({ ...doc, rows: [] }), 'rows must be 1 to 200 labels'],
+      [JSON.stringify({ ...doc, total: { suppressed: 'maybe' } }), 'total is required'],
+      [JSON.stringify({ ...doc, cells: [[1, 2], [3], [4]] }), 'a row of cells has the wrong number of figures'],
+    ] as const)
+      expect(parseStatistics(text)).toEqual({ ok: false, problem: 'statistics: ' + problem })
   })
 
   it('refuse to build a document from an unsafe table', () => {

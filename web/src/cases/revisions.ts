@@ -103,3 +103,25 @@ export function chainProblem(revisions: readonly (CaseDocument | IdentitiesDocum
   }
   return null
 }
+
+// Revision 1 of a case opened from a report: titled with the start of the report's "what",
+// linked to the report and its attachments; incidents and persons are the coordinator's to
+// record at triage (a report's free text does not say what the taxonomy needs).
+export function caseFromReport(init: {
+  reportId: string
+  attachmentIds?: readonly string[]
+  what?: string
+  fallbackTitle: string // the page's text for a report without "what"
+  author: AccountId
+  now: Date
+}): CaseDocument {
+  const firstLine = (init.what ?? '').split('\n').find((l) => l.trim() !== '')?.trim() ?? ''
+  const chars = [...firstLine]
+  const title = chars.length === 0 ? init.fallbackTitle : chars.length > 200 ? chars.slice(0, 199).join('') + '…' : firstLine
+  const doc = firstRevision({ title: title.replace(/[\u0000-\u001f\u007f]/g, ' '), author: init.author, now: init.now })
+  doc.links = [
+    { kind: 'report', report: init.reportId },
+    ...(init.attachmentIds ?? []).map((attachment) => ({ kind: 'attachment' as const, report: init.reportId, attachment })),
+  ]
+  return doc
+}

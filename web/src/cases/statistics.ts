@@ -330,3 +330,71 @@ export function countTable(cases: readonly CaseDocument[], rows: Dimension, colu
     counts: rowKeys.map((r) => columnKeys.map((col) => tally.get(r)?.get(col) ?? 0)),
   }
 }
+
+// Reads a published document (GET /v1/statistics/{id}) with the server's rules (ParseStatistics
+// in src/cases/publications.cc): the table, or the first problem. Pages show only what parses.
+export function parseStatistics(text: string): { ok: true; document: StatisticsDocument; table: PublishedTable } | { ok: false; problem: string } {
+  const bad = (problem: string) => ({ ok: false as const, problem: 'statistics: ' + problem })
+  let v: unknown
+  try {
+    v = JSON.parse(text)
+  } catch {
+    return bad('not a JSON object')
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('not a JSON object')
+  const o = v as Record<string, unknown>
+  const known = ['format', 'title', 'k', 'rows', 'columns', 'cells', 'row_totals', 'column_totals', 'total']
+  for (const key of Object.keys(o)) if (!known.includes(key)) return bad('unknown field ' + key)
+  if (o.format !== STATISTICS_FORMAT) return bad('format must be vigil-statistics/v1')
+  const bytes = (s: string) => encoder.encode(s).length
+  if (typeof o.title !== 'string' || o.title === '' || bytes(o.title) > 300) return bad('a title of 1 to 300 characters is required')
+  if (typeof o.k !== 'number' || !Number.isInteger(o.k) || o.k < 2 || o.k > 100) return bad('k must be an integer from 2 to 100')
+  const labels = (key: 'rows' | 'columns'): string[] | null => {
+    const l = o[key]
+    if (!Array.isArray(l) || l.length === 0 || l.length > 200) return null
+    return l.every((x) => typeof x === 'string' && x !== '' && bytes(x) <= 200) ? (l as string[]) : null
+  }
+  const rows = labels('rows')
+  const columns = labels('columns')
+  if (!rows) return bad('rows must be 1 to 200 labels')
+  if (!columns) return bad('columns must be 1 to 200 labels')
+  const isFigure = (f: unknown): f is Figure =>
+    (typeof f === 'number' && Number.isInteger(f)) ||
+    (typeof f === 'object' &&
+      f !== null &&
+      Object.keys(f).length === 1 &&
+      ['fewer_than_k', 'complementary'].includes((f as { suppressed?: unknown }).suppressed as string))
+  const figures = (value: unknown, n: number): Figure[] | null =>
+    Array.isArray(value) && value.length === n && value.every(isFigure) ? (value as Figure[]) : null
+  if (!Array.isArray(o.cells) || o.cells.length !== rows.length) return bad('cells must have one row per label')
+  const cells: Figure[][] = []
+  for (const row of o.cells) {
+    const r = figures(row, columns.length)
+    if (!r) return bad('a row of cells has the wrong number of figures')
+    cells.push(r)
+  }
+  const rowTotals = figures(o.row_totals, rows.length)
+  if (!rowTotals) return bad('row_totals has the wrong number of figures')
+  const columnTotals = figures(o.column_totals, columns.length)
+  if (!columnTotals) return bad('column_totals has the wrong number of figures')
+  if (!isFigure(o.total)) return bad('total is required')
+  const document: StatisticsDocument = {
+    format: STATISTICS_FORMAT,
+    title: o.title,
+    k: o.k,
+    rows,
+    columns,
+    cells,
+    row_totals: rowTotals,
+    column_totals: columnTotals,
+    total: o.total,
+  }
+  const table: PublishedTable = {
+    k: o.k,
+    cells: cells.map((r) => r.map(cellOf)),
+    row_totals: rowTotals.map(cellOf),
+    column_totals: columnTotals.map(cellOf),
+    total: cellOf(o.total),
+  }
+  return { ok: true, document, table }
+}
