@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+#include <fstream>
 #include <random>
+#include <sstream>
+
+#include "cases/publications.h"
+#include "testing/test_paths.h"
 
 namespace vigil::cases {
 namespace {
@@ -106,6 +112,56 @@ TEST(Suppress, RefusesBadInput) {
   EXPECT_EQ(Suppress({{{-1}}}, 5).error().code, Errc::kInvalidArgument);
   EXPECT_EQ(Suppress({{{1}}}, 1).error().code, Errc::kInvalidArgument);
   EXPECT_EQ(Suppress({}, 5).error().code, Errc::kInvalidArgument);
+}
+
+// A figure of the shared vectors: a count or {"suppressed": "fewer_than_k" | "complementary"}.
+void ExpectFigure(const PublishedCell& cell, const boost::json::value& figure, const std::string& where) {
+  if (figure.is_int64()) {
+    EXPECT_EQ(cell.value, figure.as_int64()) << where;
+    return;
+  }
+  EXPECT_FALSE(cell.value.has_value()) << where;
+  EXPECT_EQ(cell.primary, figure.at("suppressed") == "fewer_than_k") << where;
+}
+
+// testdata/statistics/vectors.json is what the browser's suppression (web/src/cases/statistics.ts)
+// gives, checked by web/test/statistics-vectors.test.ts: both sides must hide the same figures,
+// and the server must accept the document the browser builds.
+TEST(Suppress, MatchesTheSharedVectorsOfTheBrowser) {
+  std::ifstream in(testing::SourceDir() / "testdata" / "statistics" / "vectors.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto vectors = boost::json::parse(text.str()).as_object().at("vectors").as_array();
+  ASSERT_GE(vectors.size(), 10u);
+  for (const auto& item : vectors) {
+    const auto& v = item.as_object();
+    const std::string name(v.at("name").as_string());
+    CountTable counts;
+    for (const auto& row : v.at("counts").as_array()) {
+      counts.cells.emplace_back();
+      for (const auto& n : row.as_array()) counts.cells.back().push_back(n.as_int64());
+    }
+    auto t = Suppress(counts, v.at("k").as_int64());
+    ASSERT_TRUE(t.has_value()) << name;
+    const auto& expected = v.at("expected").as_object();
+    const auto& cells = expected.at("cells").as_array();
+    ASSERT_EQ(cells.size(), t->cells.size()) << name;
+    for (std::size_t r = 0; r < cells.size(); ++r)
+      for (std::size_t c = 0; c < cells[r].as_array().size(); ++c)
+        ExpectFigure(t->cells[r][c], cells[r].as_array()[c], name + " cell");
+    for (std::size_t r = 0; r < t->row_totals.size(); ++r)
+      ExpectFigure(t->row_totals[r], expected.at("row_totals").as_array()[r], name + " row total");
+    for (std::size_t c = 0; c < t->column_totals.size(); ++c)
+      ExpectFigure(t->column_totals[c], expected.at("column_totals").as_array()[c],
+                   name + " column total");
+    ExpectFigure(t->total, expected.at("total"), name + " total");
+
+    std::string document = boost::json::serialize(v.at("document"));
+    auto parsed = ParseStatistics(document);
+    ASSERT_TRUE(parsed.has_value()) << name << ": " << parsed.error().detail;
+    EXPECT_TRUE(CheckPublishable(parsed->table)) << name;
+    EXPECT_EQ(FormatStatistics(*parsed), document) << name;
+  }
 }
 
 }  // namespace
