@@ -129,13 +129,15 @@ asio::awaitable<Response> StoreRevision(std::shared_ptr<CaseRouteDeps> d, Reques
   auto body = co_await ctx.ReadBody();
   if (!body) co_return ErrorResponse(body.error(), rid);
   auto work = [d, rid, id, create, text = std::move(*body), by = *actor]() {
-    auto object = create ? JsonObject::Parse(text, {"ciphertext"})
+    auto object = create ? JsonObject::Parse(text, {"ciphertext", "case_id"})
                          : JsonObject::Parse(text, {"ciphertext", "base_revision"});
     if (!object) return ErrorResponse(object.error(), rid);
     auto ciphertext = object->Base64("ciphertext");
     if (!ciphertext) return ErrorResponse(ciphertext.error(), rid);
     if (create) {
-      auto ack = d->cases->Create(*ciphertext, by);
+      auto chosen = object->OptionalString("case_id");
+      if (!chosen) return ErrorResponse(chosen.error(), rid);
+      auto ack = d->cases->Create(*ciphertext, by, *chosen);
       if (!ack) return ErrorResponse(ack.error(), rid);
       return Response::Json(json::serialize(AckJson(*ack)), HttpStatus::created);
     }

@@ -134,11 +134,18 @@ Result<CaseAck> Cases::Commit(const translog::ObjectId& case_id, std::int64_t re
   return CaseAck{IdText(case_id), revision, committed.first_index};
 }
 
-Result<CaseAck> Cases::Create(ByteSpan ciphertext, const translog::ActorId& by) {
+Result<CaseAck> Cases::Create(ByteSpan ciphertext, const translog::ActorId& by,
+                              std::string_view case_id) {
   VIGIL_RETURN_IF_ERROR(reports::CheckAgeFile(ciphertext, options_.revision_recipients));
-  translog::ObjectId case_id{};
-  random_.Fill(case_id);
-  return Commit(case_id, 1, ciphertext, by);
+  translog::ObjectId id{};
+  if (case_id.empty()) {
+    random_.Fill(id);
+    return Commit(id, 1, ciphertext, by);
+  }
+  VIGIL_ASSIGN_OR_RETURN(id, records::ParseId(case_id));
+  std::lock_guard lock(revise_mutex_);
+  if (Get(case_id)) return MakeError(Errc::kAlreadyExists, "a case has this id");
+  return Commit(id, 1, ciphertext, by);
 }
 
 Result<CaseAck> Cases::Revise(std::string_view case_id, std::int64_t base, ByteSpan ciphertext,

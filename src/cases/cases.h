@@ -63,8 +63,11 @@ class Cases {
   // Registers the appliers of case revisions and custody events with `ledger`.
   Cases(records::Ledger& ledger, store::Database& db, Random& random, CasesOptions options = {});
 
-  // A new case: its revision 1.
-  Result<CaseAck> Create(ByteSpan ciphertext, const translog::ActorId& by);
+  // A new case: its revision 1. `case_id`, when not empty, is the id the browser chose and
+  // wrote into the document (32 hex digits): kAlreadyExists when a case has it. Empty: the
+  // server draws one.
+  Result<CaseAck> Create(ByteSpan ciphertext, const translog::ActorId& by,
+                         std::string_view case_id = {});
   // Revision base + 1 of a case whose latest revision is `base`.
   Result<CaseAck> Revise(std::string_view case_id, std::int64_t base, ByteSpan ciphertext,
                          const translog::ActorId& by);

@@ -55,6 +55,12 @@ TEST_P(CasesTest, RevisionsChainWithoutGapsAndAStaleBaseIsRefused) {
   EXPECT_EQ(cases_->Revise(created.case_id, 3, Encrypt("ahead"), alice_).error().code,
             Errc::kFailedPrecondition);
 
+  // The browser may choose the id it writes into the document; a taken one is refused.
+  std::string chosen = "0123456789abcdef0123456789abcdef";
+  EXPECT_EQ(ValueOf(cases_->Create(Encrypt("chosen"), alice_, chosen)).case_id, chosen);
+  EXPECT_EQ(cases_->Create(Encrypt("again"), alice_, chosen).error().code, Errc::kAlreadyExists);
+  EXPECT_EQ(cases_->Create(Encrypt("bad"), alice_, "XYZ").error().code, Errc::kInvalidArgument);
+
   CaseSummary summary = ValueOf(cases_->Get(created.case_id));
   EXPECT_EQ(summary.revisions, 2);
   EXPECT_EQ(summary.log_index, created.log_index);
