@@ -1,6 +1,7 @@
 #include "api/report_routes.h"
 
 #include <boost/json.hpp>
+#include <set>
 
 #include "api/json.h"
 #include "api/responses.h"
@@ -65,6 +66,10 @@ Response Created(const json::object& body) {
 // The claimed attachments of a request, in order.
 Result<std::vector<reports::AttachmentBlob>> ClaimAll(const ReportRouteDeps& deps,
                                                       const std::vector<std::string>& ids) {
+  // A repeated id would fail on its second claim, after the first took the upload.
+  std::set<std::string> distinct(ids.begin(), ids.end());
+  if (distinct.size() != ids.size())
+    return MakeError(Errc::kInvalidArgument, "an upload is attached twice");
   std::vector<reports::AttachmentBlob> out;
   for (const auto& id : ids) {
     if (!deps.claim_upload) return MakeError(Errc::kNotFound, "uploads are not enabled");
@@ -139,16 +144,22 @@ void AddReportRoutes(http::Server& server, ReportRouteDeps deps) {
           if (!recipient) return ErrorResponse(recipient.error(), rid);
           if (!ciphertext) return ErrorResponse(ciphertext.error(), rid);
           if (!uploads) return ErrorResponse(uploads.error(), rid);
-          auto attachments = ClaimAll(*d, *uploads);
-          if (!attachments) return ErrorResponse(attachments.error(), rid);
           report.lookup_id = std::move(*lookup);
           report.reporter_recipient = std::string(*recipient);
           report.ciphertext = std::move(*ciphertext);
-          report.attachments = std::move(*attachments);
-          auto ack = d->reports->Submit(report);
-          if (!ack && ack.error().code == Errc::kAlreadyExists)
+          auto lookup_taken = [] {
             return Response::Error(HttpStatus::conflict, "lookup_taken",
                                    "This passphrase already has a report; follow it up instead.");
+          };
+          // Checked before the uploads are claimed, so that a refusal leaves them for a retry.
+          if (auto ok = d->reports->CheckReport(report); !ok)
+            return ok.error().code == Errc::kAlreadyExists ? lookup_taken()
+                                                           : ErrorResponse(ok.error(), rid);
+          auto attachments = ClaimAll(*d, *uploads);
+          if (!attachments) return ErrorResponse(attachments.error(), rid);
+          report.attachments = std::move(*attachments);
+          auto ack = d->reports->Submit(report);
+          if (!ack && ack.error().code == Errc::kAlreadyExists) return lookup_taken();
           if (!ack) return ErrorResponse(ack.error(), rid);
           return Created(AckJson(*ack));
         };
@@ -193,9 +204,14 @@ void AddReportRoutes(http::Server& server, ReportRouteDeps deps) {
           auto uploads = object->OptionalStrings("attachments", kMaxAttachments);
           if (!ciphertext) return ErrorResponse(ciphertext.error(), rid);
           if (!uploads) return ErrorResponse(uploads.error(), rid);
+          reports::NewMessage message{std::move(*ciphertext), {}};
+          // Checked before the uploads are claimed, so that a refusal leaves them for a retry.
+          auto ok = asker ? d->reports->CheckReply(report_id, message)
+                          : d->reports->CheckFollowUp(lookup, message);
+          if (!ok) return ErrorResponse(ok.error(), rid);
           auto attachments = ClaimAll(*d, *uploads);
           if (!attachments) return ErrorResponse(attachments.error(), rid);
-          reports::NewMessage message{std::move(*ciphertext), std::move(*attachments)};
+          message.attachments = std::move(*attachments);
           auto ack = asker ? d->reports->AddReply(report_id, *asker, message)
                            : d->reports->AddFollowUp(lookup, message);
           if (!ack) return ErrorResponse(ack.error(), rid);

@@ -208,7 +208,7 @@ Result<Acknowledgement> Reports::CommitMessage(EntryType type, Bytes record,
   return ack;
 }
 
-Result<Acknowledgement> Reports::Submit(const NewReport& report) {
+Status Reports::CheckReport(const NewReport& report) const {
   if (report.lookup_id.size() != kLookupIdSize)
     return MakeError(Errc::kInvalidArgument, "a lookup id is 32 bytes");
   if (!age::X25519Recipient::Parse(report.reporter_recipient))
@@ -216,6 +216,22 @@ Result<Acknowledgement> Reports::Submit(const NewReport& report) {
   VIGIL_RETURN_IF_ERROR(CheckMessage(NewMessage{report.ciphertext, report.attachments}));
   if (ReportIdOf(report.lookup_id))
     return MakeError(Errc::kAlreadyExists, "the lookup id already has a report");
+  return OkStatus();
+}
+
+Status Reports::CheckFollowUp(ByteSpan lookup_id, const NewMessage& message) const {
+  VIGIL_RETURN_IF_ERROR(ReportIdOf(lookup_id));
+  return CheckMessage(message);
+}
+
+Status Reports::CheckReply(std::string_view report_id, const NewMessage& message) const {
+  VIGIL_RETURN_IF_ERROR(records::ParseId(report_id));
+  VIGIL_RETURN_IF_ERROR(Get(report_id));
+  return CheckMessage(message);
+}
+
+Result<Acknowledgement> Reports::Submit(const NewReport& report) {
+  VIGIL_RETURN_IF_ERROR(CheckReport(report));
 
   translog::ObjectId id = NewId();
   RecordBuilder builder("report");
@@ -228,8 +244,8 @@ Result<Acknowledgement> Reports::Submit(const NewReport& report) {
 }
 
 Result<Acknowledgement> Reports::AddFollowUp(ByteSpan lookup_id, const NewMessage& message) {
+  VIGIL_RETURN_IF_ERROR(CheckFollowUp(lookup_id, message));
   VIGIL_ASSIGN_OR_RETURN(std::string report_id, ReportIdOf(lookup_id));
-  VIGIL_RETURN_IF_ERROR(CheckMessage(message));
   translog::ObjectId id = NewId();
   RecordBuilder builder("follow-up");
   builder.Add("id", IdText(id)).Add("report", report_id);
@@ -241,9 +257,7 @@ Result<Acknowledgement> Reports::AddFollowUp(ByteSpan lookup_id, const NewMessag
 Result<Acknowledgement> Reports::AddReply(std::string_view report_id,
                                           const translog::ActorId& staff,
                                           const NewMessage& message) {
-  VIGIL_RETURN_IF_ERROR(records::ParseId(report_id));
-  VIGIL_RETURN_IF_ERROR(Get(report_id));
-  VIGIL_RETURN_IF_ERROR(CheckMessage(message));
+  VIGIL_RETURN_IF_ERROR(CheckReply(report_id, message));
   translog::ObjectId id = NewId();
   RecordBuilder builder("reply");
   builder.Add("id", IdText(id)).Add("report", std::string(report_id));

@@ -106,6 +106,14 @@ class Reports {
   Reports(records::Ledger& ledger, store::Database& db, Random& random,
           ReportsOptions options = {});
 
+  // What Submit, AddFollowUp and AddReply check before they store anything. The API runs them
+  // before it claims the request's uploads (with the attachments still empty), so that a
+  // request refused for its ciphertext, lookup id or report leaves the uploads unclaimed for
+  // the client's next try.
+  Status CheckReport(const NewReport& report) const;
+  Status CheckFollowUp(ByteSpan lookup_id, const NewMessage& message) const;
+  Status CheckReply(std::string_view report_id, const NewMessage& message) const;
+
   Result<Acknowledgement> Submit(const NewReport& report);
   // A reporter's follow-up, found by lookup id.
   Result<Acknowledgement> AddFollowUp(ByteSpan lookup_id, const NewMessage& message);

@@ -185,6 +185,16 @@ TEST_P(UploadApiTest, InterruptedUploadResumesAndBecomesADownloadableAttachment)
 
   const std::string upload_id = path.substr(12);
   std::string lookup = HexEncode(Bytes(32, 0x61));
+  // Refused reports leave the upload where it was, for the client's next try.
+  std::string plaintext_report = ReportBody(lookup, {upload_id});
+  json::object bad = json::parse(plaintext_report).as_object();
+  bad["ciphertext"] = Base64Encode(AsBytes("a plaintext report"));
+  EXPECT_EQ(ErrorCode(server_.Send("POST", "/v1/reports", json::serialize(bad))),
+            "invalid_ciphertext");
+  EXPECT_EQ(
+      ErrorCode(server_.Send("POST", "/v1/reports", ReportBody(lookup, {upload_id, upload_id}))),
+      "invalid_request");
+  EXPECT_EQ(Head(path).status, 200u);
   auto created = server_.Send("POST", "/v1/reports", ReportBody(lookup, {upload_id}));
   ASSERT_EQ(created.status, 201u) << created.body;
   auto ack = json::parse(created.body).as_object();
