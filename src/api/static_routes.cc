@@ -16,6 +16,13 @@ constexpr WebPage kPages[] = {
     {"/", "index.html"},
     {"/report", "report.html"},
     {"/follow-up", "follow-up.html"},
+    // The State cooperation tracker's public pages and its editor page (issue 8).
+    {"/tracker", "tracker.html"},
+    {"/tracker/map", "tracker-map.html"},
+    {"/tracker/state", "tracker-state.html"},
+    {"/tracker/changes", "tracker-changes.html"},
+    {"/tracker/edit", "tracker-edit.html"},
+    {"/statistics", "statistics.html"},
 };
 
 constexpr char kImmutable[] = "public, max-age=31536000, immutable";
