@@ -1,11 +1,11 @@
 import { defineConfig } from 'vitest/config'
-import { gzip, messages, noscript, wordlist } from './vite-plugins.ts'
+import { gzip, iso3166, messages, noscript, wordlist } from './vite-plugins.ts'
 
 // Three HTML pages, each its own entry; every output file is named by its content hash under
 // assets/, which vigild serves as immutable (src/api/static_routes.h).
 export default defineConfig({
   base: '/',
-  plugins: [messages(), wordlist(), noscript(), gzip()],
+  plugins: [messages(), wordlist(), noscript(), iso3166(), gzip()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -14,7 +14,18 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     rolldownOptions: {
-      input: { index: 'index.html', report: 'report.html', 'follow-up': 'follow-up.html' },
+      input: {
+        index: 'index.html',
+        report: 'report.html',
+        'follow-up': 'follow-up.html',
+        // The State cooperation tracker (issue 8).
+        tracker: 'tracker.html',
+        'tracker-map': 'tracker-map.html',
+        'tracker-state': 'tracker-state.html',
+        'tracker-changes': 'tracker-changes.html',
+        'tracker-edit': 'tracker-edit.html',
+        statistics: 'statistics.html',
+      },
       output: {
         entryFileNames: 'assets/[name]-[hash].js',
         chunkFileNames: 'assets/[name]-[hash].js',

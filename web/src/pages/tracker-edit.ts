@@ -1,0 +1,131 @@
+// The editor's page (/tracker/edit): a signed-in editor (or administrator) changes one fact of
+// a State with its mandatory source, imports a CSV in the export's format, and exports the data
+// as CSV or JSON. Each change is a log entry and shows at once in the public history.
+//
+// TODO(staff sign-in): the sign-in form is the staff pages' (branch `staff`, web/src/staff/);
+// until it is merged this page uses the session cookie of a sign-in made elsewhere (as
+// e2e/staff.ts does through the API) and says so when there is none.
+import { ApiError, getCurrentSession, getStates, importTrackerCsv, postStateEdit } from '../api/client'
+import { describeFact, EDIT_FIELDS, makeRows, sortRows, type StatesDocument, type StateSummary } from '../tracker/model'
+import { h, showLoadError } from '../tracker/view'
+import { element, markReady, startPage } from './page'
+
+const t = await startPage()
+const error = element<HTMLElement>('error')
+const stateSelect = element<HTMLSelectElement>('edit-state')
+const fieldSelect = element<HTMLSelectElement>('edit-field')
+const valueInput = element<HTMLInputElement>('edit-value')
+const sourceInput = element<HTMLTextAreaElement>('edit-source')
+const current = element<HTMLElement>('edit-current')
+const editStatus = element<HTMLElement>('edit-status')
+const importStatus = element<HTMLElement>('import-status')
+let doc: StatesDocument | null = null
+
+// The current value of a field, as the public pages show it.
+function currentValue(state: StateSummary, field: string): string {
+  const unknown = t.t('tracker_unknown')
+  const fact = (f: Parameters<typeof describeFact>[0]) => {
+    const shown = describeFact(f, 'text', t.lang, unknown)
+    return shown.derived ? `${shown.text} ${t.t('tracker_derived')}` : shown.text
+  }
+  switch (field) {
+    case 'status':
+      return state.rome_statute.status
+    case 'ratification_date':
+      return fact(state.rome_statute.ratification)
+    case 'withdrawal_effective':
+      return fact(state.rome_statute.withdrawal_effective)
+    case 'apic_status':
+      return state.apic.status
+    case 'apic_signature_date':
+      return fact(state.apic.signature)
+    case 'apic_ratification_date':
+      return fact(state.apic.ratification)
+    case 'statement':
+      return state.statements.join(', ') || t.t('tracker_statements_none_recorded')
+    case 'blocking_measures':
+      return fact(state.blocking_measures)
+    case 'non_cooperation_findings':
+      return fact(state.non_cooperation_findings)
+    default:
+      return ''
+  }
+}
+
+function showCurrent(): void {
+  const state = doc?.states.find((s) => s.iso3 === stateSelect.value)
+  current.textContent = state && fieldSelect.value !== 'notes'
+    ? t.t('tracker_edit_current', { value: currentValue(state, fieldSelect.value) })
+    : ''
+}
+
+async function reload(): Promise<void> {
+  doc = await getStates()
+  const selected = stateSelect.value
+  const rows = sortRows(makeRows(doc.states, t.lang), 'name', 'ascending', t.lang)
+  stateSelect.replaceChildren(...rows.map((r) => h('option', { value: r.state.iso3 }, `${r.name} (${r.state.iso3})`)))
+  if (selected) stateSelect.value = selected
+  showCurrent()
+}
+
+async function start(): Promise<void> {
+  const session = await getCurrentSession()
+  if (!session) {
+    element<HTMLElement>('signed-out').hidden = false
+    return
+  }
+  if (session.role !== 'editor' && session.role !== 'admin') {
+    error.textContent = t.t('tracker_edit_role')
+    return
+  }
+  element<HTMLElement>('who').textContent = t.t('tracker_edit_signed_in', { role: session.role })
+  fieldSelect.replaceChildren(...EDIT_FIELDS.map((f) => h('option', { value: f }, t.t(`tracker_field_${f}`))))
+  await reload()
+  element<HTMLElement>('editor').hidden = false
+}
+
+stateSelect.addEventListener('change', showCurrent)
+fieldSelect.addEventListener('change', showCurrent)
+
+element<HTMLFormElement>('edit-form').addEventListener('submit', async (e) => {
+  e.preventDefault()
+  const source = sourceInput.value.trim()
+  if (!source) {
+    editStatus.textContent = t.t('tracker_edit_source_required')
+    sourceInput.focus()
+    return
+  }
+  editStatus.textContent = t.t('tracker_edit_sending')
+  try {
+    const change = await postStateEdit(stateSelect.value, { field: fieldSelect.value, value: valueInput.value.trim(), source })
+    editStatus.textContent = t.t('tracker_edit_done', { index: change.log_index })
+    valueInput.value = ''
+    sourceInput.value = ''
+    await reload()
+  } catch (err) {
+    editStatus.textContent =
+      err instanceof ApiError && err.status === 400 ? t.t('tracker_edit_refused') : t.t('tracker_load_failed')
+  }
+})
+
+element<HTMLFormElement>('import-form').addEventListener('submit', async (e) => {
+  e.preventDefault()
+  const file = element<HTMLInputElement>('import-file').files?.[0]
+  if (!file) return
+  importStatus.textContent = t.t('tracker_edit_sending')
+  const result = await importTrackerCsv(await file.text())
+  if ('changes' in result) {
+    importStatus.textContent = t.t('tracker_import_done', { count: result.changes })
+    await reload()
+  } else {
+    // The server names the line, the State and the problem (in English).
+    importStatus.textContent = t.t('tracker_import_refused', { detail: result.detail || result.error })
+  }
+})
+
+try {
+  await start()
+} catch {
+  showLoadError(error, t)
+}
+markReady()
