@@ -98,6 +98,12 @@ export class Administrator {
     this.cookie = (response.headers.get('set-cookie') ?? '').split(';')[0]
   }
 
+  // The session cookie ("vigil_session=…"), for a browser context that should be signed in
+  // as this administrator (the tracker's editor page until the staff sign-in form exists).
+  get sessionCookie(): string {
+    return this.cookie
+  }
+
   private get(path: string): Promise<Response> {
     return this.instance.fetch(path, { headers: { Cookie: this.cookie } })
   }
