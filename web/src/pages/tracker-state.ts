@@ -109,8 +109,8 @@ function render(state: StateDetail, statements: Statement[]): void {
   const notes = element<HTMLElement>('notes')
   const noteItems: HTMLElement[] = []
   // The compiled notes are in English, as the sources were read.
-  if (state.notes) noteItems.push(h('p', { lang: 'en' }, state.notes))
-  if (state.apic.notes) noteItems.push(h('p', { lang: 'en' }, state.apic.notes))
+  if (state.notes) noteItems.push(h('p', { lang: 'en', dir: 'ltr' }, state.notes))
+  if (state.apic.notes) noteItems.push(h('p', { lang: 'en', dir: 'ltr' }, state.apic.notes))
   if (state.editor_notes?.known && state.editor_notes.value) {
     noteItems.push(h('p', {}, state.editor_notes.value))
     noteItems.push(sourceElement(state.editor_notes.source, t))

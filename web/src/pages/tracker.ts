@@ -7,6 +7,7 @@ import {
   categories,
   categoryKey,
   filterRows,
+  formatDate,
   headlineLines,
   INDICATORS,
   isIndicator,
@@ -105,8 +106,8 @@ function renderRow(row: Row): HTMLTableRowElement {
           {},
           s.statements
             .map((id) => doc?.statements.find((st) => st.id === id))
-            .map((st) => (st ? statementName(st, t) : ''))
-            .join(', '),
+            .map((st) => (st ? formatDate(st.date, t.lang) : ''))
+            .join(' · '),
         )
   const apic =
     s.apic.status === 'party'

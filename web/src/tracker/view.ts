@@ -34,7 +34,7 @@ export function sourceElement(source: string, t: Translator): HTMLElement {
   if (items.length === 0) return h('span', { class: 'unknown' }, t.t('tracker_no_source'))
   const list = h('ul', { class: 'sources' })
   for (const parts of items) {
-    const item = h('li')
+    const item = h('li', { dir: 'auto' })
     for (const part of parts) {
       if (part.url) item.append(h('a', { href: part.url, rel: 'noopener noreferrer nofollow', class: 'source-link' }, part.text))
       else item.append(part.text)
