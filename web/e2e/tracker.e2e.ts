@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectedHeadline, readCsv } from '../test/tracker-data'
+import { expectedHeadline, parseCsv, readCsv } from '../test/tracker-data'
 import { launch, newPage, Recorder, screenshot, seriousViolations, waitReady } from './browser'
 import { Instance, VIGIL_CLI } from './instance'
 import { Administrator } from './staff'
@@ -63,7 +63,10 @@ describe.sequential('tracker', () => {
     const violations: string[] = []
     for (const lang of LANGUAGES) {
       for (const path of PAGES) {
-        await open(page, path, lang)
+        // axe takes seconds over the whole table of States: in French and Spanish it checks the
+        // same table with one regional group's rows (English and Arabic check every row).
+        const shown = path === '/tracker' && (lang === 'fr' || lang === 'es') ? `${path}?region=Eastern+European+States` : path
+        await open(page, shown, lang)
         expect(await page.getAttribute('html', 'lang'), path).toBe(lang)
         expect(await page.getAttribute('html', 'dir'), path).toBe(lang === 'ar' ? 'rtl' : 'ltr')
         const untranslated = await page.$$eval('[data-i18n]', (els) =>
@@ -177,8 +180,14 @@ describe.sequential('tracker', () => {
     const page = await newPage(context, recorder)
     const iso3 = expected.missingRatification
     const source = 'https://treaties.un.org/ e2e source for the ratification date'
+    // Signed in, the editor's form shows, accessible in Arabic and English.
+    await open(page, '/tracker/edit', 'ar')
+    expect(await page.isVisible('#editor')).toBe(true)
+    expect(await seriousViolations(page)).toEqual([])
+    await screenshot(page, 'tracker-edit-ar')
     await open(page, '/tracker/edit', 'en')
     expect(await page.isVisible('#editor')).toBe(true)
+    expect(await seriousViolations(page)).toEqual([])
     await page.selectOption('#edit-state', iso3)
     await page.selectOption('#edit-field', 'ratification_date')
     expect(await page.textContent('#edit-current')).toContain('unknown')
@@ -199,12 +208,33 @@ describe.sequential('tracker', () => {
       expect(await page.getAttribute('#changes-body tr a.source-link', 'href')).toBe('https://treaties.un.org/')
       await open(page, `/tracker/state?iso3=${iso3}`, lang)
       expect(await page.textContent('#facts-body tr[data-fact=ratification] .fact')).not.toContain(lang === 'ar' ? 'غير معروف' : 'unknown')
-      expect(await rowCount(page, '#history li')).toBe(1)
+      expect(await rowCount(page, '#history > li')).toBe(1)
     }
     await open(page, '/tracker', 'en')
     expect(await page.textContent('#headline')).toContain(
       `Ratification date confirmed for ${expected.ratificationDatesKnown + 1} of ${expected.statesParties}`,
     )
+    await page.close()
+  })
+
+  it('imports a CSV on the editor page: a changed cell with its new source is one change', async () => {
+    const exported = parseCsv(await (await instance.fetch('/v1/tracker/export?format=csv')).text())
+    const header = Object.keys(exported[0])
+    const row = exported.find((r) => r.iso3 === 'ISL')!
+    row.blocking_measures = 'Statement of protective measures (e2e)'
+    row.blocking_measures_source = 'https://example.org/e2e-blocking-measures'
+    const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
+    const csv = [header, ...exported.map((r) => header.map((h) => r[h]))].map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n'
+    const file = join(filesDir, 'states.csv')
+    writeFileSync(file, csv)
+    const page = await newPage(context, recorder)
+    await open(page, '/tracker/edit', 'en')
+    await page.setInputFiles('#import-file', file)
+    await page.click('#import-form button[type=submit]')
+    await page.waitForFunction(() => /recorded|change/i.test(document.getElementById('import-status')?.textContent ?? ''))
+    expect(await page.textContent('#import-status')).toBe('One change recorded.')
+    await open(page, '/tracker?q=ISL', 'en')
+    expect(await page.textContent('#states-body tr[data-iso3=ISL]')).toContain('Statement of protective measures (e2e)')
     await page.close()
   })
 

@@ -98,10 +98,10 @@ element<HTMLFormElement>('edit-form').addEventListener('submit', async (e) => {
   editStatus.textContent = t.t('tracker_edit_sending')
   try {
     const change = await postStateEdit(stateSelect.value, { field: fieldSelect.value, value: valueInput.value.trim(), source })
-    editStatus.textContent = t.t('tracker_edit_done', { index: change.log_index })
     valueInput.value = ''
     sourceInput.value = ''
     await reload()
+    editStatus.textContent = t.t('tracker_edit_done', { index: change.log_index })
   } catch (err) {
     editStatus.textContent =
       err instanceof ApiError && err.status === 400 ? t.t('tracker_edit_refused') : t.t('tracker_load_failed')
@@ -115,8 +115,8 @@ element<HTMLFormElement>('import-form').addEventListener('submit', async (e) => 
   importStatus.textContent = t.t('tracker_edit_sending')
   const result = await importTrackerCsv(await file.text())
   if ('changes' in result) {
-    importStatus.textContent = t.t('tracker_import_done', { count: result.changes })
     await reload()
+    importStatus.textContent = t.t('tracker_import_done', { count: result.changes })
   } else {
     // The server names the line, the State and the problem (in English).
     importStatus.textContent = t.t('tracker_import_refused', { detail: result.detail || result.error })
