@@ -8,6 +8,7 @@ import {
   categoryOf,
   colourClass,
   describeFact,
+  figureText,
   filterRows,
   headlineLines,
   makeRows,
@@ -188,5 +189,16 @@ describe('headline counts', () => {
     expect(headlineLines(doc).map((l) => fr.t(l.key, l.args))).toContain("70 confirmés sur environ 79 parties à l'APIC")
     const ar = await loadTranslator('ar')
     expect(headlineLines(doc).map((l) => ar.t(l.key, l.args)).join('\n')).toContain('نحو 79')
+  })
+})
+
+describe('published statistics', () => {
+  it('show a count, or why a figure is hidden, never a number for a hidden one', async () => {
+    const en = await loadTranslator('en')
+    expect(figureText(1234, 5, en)).toBe('1,234')
+    expect(figureText({ suppressed: 'fewer_than_k' }, 5, en)).toBe('hidden (fewer than 5)')
+    expect(figureText({ suppressed: 'complementary' }, 5, en)).toBe('hidden (protects another figure)')
+    const ar = await loadTranslator('ar')
+    expect(figureText({ suppressed: 'fewer_than_k' }, 5, ar)).toBe('مخفي (أقل من 5)')
   })
 })

@@ -2,18 +2,12 @@
 // statistics.md) as they were logged, hidden figures said in words, and the signed receipt
 // that lets anyone check, offline, that this publication is in the log.
 import { getPublication, getPublications, type Figure, type StatisticsDocument } from '../api/client'
-import { formatHour } from '../tracker/model'
-import type { Translator } from '../i18n/i18n'
+import { figureText, formatHour } from '../tracker/model'
 import { h, showLoadError } from '../tracker/view'
 import { element, markReady, startPage } from './page'
 
 const t = await startPage()
 const error = element<HTMLElement>('error')
-
-function figureText(figure: Figure, k: number, tr: Translator): string {
-  if (typeof figure === 'number') return new Intl.NumberFormat(tr.lang).format(figure)
-  return figure.suppressed === 'fewer_than_k' ? tr.t('tracker_suppressed_small', { k }) : tr.t('tracker_suppressed_complementary')
-}
 
 function figureCell(figure: Figure, k: number, header = false): HTMLTableCellElement {
   const cell = h(header ? 'th' : 'td', {}, figureText(figure, k, t))

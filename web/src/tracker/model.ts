@@ -4,6 +4,7 @@
 // fact stays unknown, a derived one says so, and a State absent from a list is "not listed",
 // never "no".
 import isoCodes from 'virtual:iso3166'
+import type { Figure } from '../api/client'
 
 export interface Fact {
   value: string | null
@@ -404,4 +405,12 @@ export function headlineLines(doc: Pick<StatesDocument, 'headline' | 'statements
     })
   }
   return lines
+}
+
+// ---- Published statistics ----
+
+// A figure of a published table (docs/formats/statistics.md): the count, or why it is hidden.
+export function figureText(figure: Figure, k: number, tr: { lang: string; t: (key: string, args?: Record<string, unknown>) => string }): string {
+  if (typeof figure === 'number') return new Intl.NumberFormat(tr.lang).format(figure)
+  return figure.suppressed === 'fewer_than_k' ? tr.t('tracker_suppressed_small', { k }) : tr.t('tracker_suppressed_complementary')
 }
