@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config'
 import { gzip, iso3166, messages, noscript, wordlist } from './vite-plugins.ts'
 
-// Three HTML pages, each its own entry; every output file is named by its content hash under
+// The HTML pages, each its own entry; every output file is named by its content hash under
 // assets/, which vigild serves as immutable (src/api/static_routes.h).
 export default defineConfig({
   base: '/',
@@ -25,6 +25,8 @@ export default defineConfig({
         'tracker-changes': 'tracker-changes.html',
         'tracker-edit': 'tracker-edit.html',
         statistics: 'statistics.html',
+        // The staff app (coordinators).
+        staff: 'staff.html',
       },
       output: {
         entryFileNames: 'assets/[name]-[hash].js',

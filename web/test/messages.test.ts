@@ -40,7 +40,7 @@ const headlineKeys = ['tracker_headline_parties', 'tracker_headline_ratification
 function usedKeys(): Set<string> {
   const keys = new Set<string>()
   const trackerPages = ['tracker', 'tracker-map', 'tracker-state', 'tracker-changes', 'tracker-edit', 'statistics']
-  for (const page of ['index.html', 'report.html', 'follow-up.html', ...trackerPages.map((p) => `${p}.html`)]) {
+  for (const page of ['index.html', 'report.html', 'follow-up.html', 'staff.html', ...trackerPages.map((p) => `${p}.html`)]) {
     const html = readFileSync(join(web, page), 'utf8')
     for (const m of html.matchAll(/data-i18n="([a-z_]+)"/g)) keys.add(m[1])
     for (const m of html.matchAll(/data-i18n-attr="([^"]+)"/g))
@@ -55,6 +55,13 @@ function usedKeys(): Set<string> {
   for (const name of FIELD_NAMES) keys.add(`field_${name}`)
   for (const p of ['country', 'region', 'city', 'place']) keys.add(`precision_${p}`)
   for (const key of trackerBuiltKeys()) keys.add(key)
+  // The staff app (src/pages/staff.ts).
+  for (const kind of ['report', 'follow_up', 'reply']) keys.add(`staff_kind_${kind}`)
+  for (const role of ['admin', 'coordinator', 'auditor', 'mirror', 'editor']) keys.add(`staff_role_${role}`)
+  for (const problem of ['wrong_passphrase', 'no_organisation_key', 'key_mismatch', 'locked'])
+    keys.add(`staff_error_${problem}`)
+  for (const problem of ['wrong_credentials', 'missing_fields', 'session_expired']) keys.add(`staff_error_${problem}`)
+  keys.add('staff_noscript')
   return keys
 }
 
