@@ -98,10 +98,9 @@ export class Administrator {
     this.cookie = (response.headers.get('set-cookie') ?? '').split(';')[0]
   }
 
-  // The session cookie ("vigil_session=…"), for a browser context that should be signed in
-  // as this administrator (the tracker's editor page until the staff sign-in form exists).
-  get sessionCookie(): string {
-    return this.cookie
+  // What the administrator types into a sign-in form: login name, passphrase and a fresh code.
+  async typedCredentials(): Promise<{ loginName: string; passphrase: string; totpCode: string }> {
+    return { loginName: this.loginName, passphrase: this.passphrase, totpCode: await this.nextCode() }
   }
 
   private get(path: string): Promise<Response> {

@@ -7,8 +7,8 @@
 // - the table's filters and sort, the map's colours changing with the indicator and its table
 //   alternative, a State page with its timeline and sources, and a State with a missing value
 //   showing "unknown", in English and Arabic;
-// - an edit with its source made on the editor page appearing in the public history and on
-//   the State's page; a published table on the statistics page with a receipt that verifies;
+// - the staff sign-in on the editor page, an edit with its source appearing in the public
+//   history and on the State's page, a CSV import, sign-out; a published table on the statistics page with a receipt that verifies;
 // and throughout: no Content-Security-Policy violation, no request to another origin.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -53,6 +53,10 @@ afterAll(async () => {
 async function open(page: Page, path: string, lang: string): Promise<void> {
   await page.goto(`${instance.origin}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`)
   await waitReady(page)
+}
+
+async function cookieHeader(): Promise<string> {
+  return (await context.cookies(instance.origin)).map((c) => `${c.name}=${c.value}`).join('; ')
 }
 
 const rowCount = (page: Page, selector: string) => page.$$eval(selector, (rows) => rows.length)
@@ -174,15 +178,20 @@ describe.sequential('tracker', () => {
   }
 
   it('records an edit with its source made on the editor page, shown in the public history', async () => {
-    await admin.signIn()
-    const [name, value] = admin.sessionCookie.split('=')
-    await context.addCookies([{ name, value, url: instance.origin }])
     const page = await newPage(context, recorder)
     const iso3 = expected.missingRatification
     const source = 'https://treaties.un.org/ e2e source for the ratification date'
-    // Signed in, the editor's form shows, accessible in Arabic and English.
+    // The staff sign-in on the page, in Arabic: the login secret derived in the browser.
     await open(page, '/tracker/edit', 'ar')
-    expect(await page.isVisible('#editor')).toBe(true)
+    expect(await page.isVisible('#signin')).toBe(true)
+    expect(await page.isVisible('#editor')).toBe(false)
+    const typed = await admin.typedCredentials()
+    await page.fill('#login-name', typed.loginName)
+    await page.fill('#signin-passphrase', typed.passphrase)
+    await page.fill('#totp-code', typed.totpCode)
+    await page.click('#signin-form button[type=submit]')
+    await page.waitForSelector('#editor:not([hidden])', { timeout: 60_000 })
+    expect(await page.inputValue('#signin-passphrase')).toBe('')
     expect(await seriousViolations(page)).toEqual([])
     await screenshot(page, 'tracker-edit-ar')
     await open(page, '/tracker/edit', 'en')
@@ -250,9 +259,12 @@ describe.sequential('tracker', () => {
       column_totals: [17, 14],
       total: 31,
     }
+    // The session the editor page signed in with (the cookie is HttpOnly: no script reads it).
+    const session = (await context.cookies(instance.origin)).find((c) => c.name === 'vigil_session')!
+    expect(session.httpOnly).toBe(true)
     const published = await instance.fetch('/v1/statistics', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Cookie: admin.sessionCookie },
+      headers: { 'Content-Type': 'application/json', Cookie: `${session.name}=${session.value}` },
       body: JSON.stringify(document),
     })
     expect(published.status, await published.clone().text()).toBe(201)
@@ -272,6 +284,17 @@ describe.sequential('tracker', () => {
     writeFileSync(file, await receipt.text())
     const verified = execFileSync(VIGIL_CLI, ['log', 'verify-receipt', file, '--key', instance.verifierKey], { encoding: 'utf8' })
     expect(verified).toContain('e2e.example/vigil')
+    await page.close()
+  })
+
+  it('signs the editor out', async () => {
+    const page = await newPage(context, recorder)
+    await open(page, '/tracker/edit', 'en')
+    const signedIn = await cookieHeader()
+    await page.click('#sign-out')
+    await page.waitForSelector('#signin:not([hidden])')
+    expect(await page.isVisible('#editor')).toBe(false)
+    expect((await instance.fetch('/v1/sessions/current', { headers: { Cookie: signedIn } })).status).toBe(401)
     await page.close()
   })
 

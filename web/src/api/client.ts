@@ -253,18 +253,3 @@ export async function getPublication(id: string): Promise<Publication & { docume
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(id)) throw new ApiError(400, 'invalid_request')
   return (await send('GET', `/v1/statistics/${id}`)).json()
 }
-
-export interface CurrentSession {
-  account_id: string
-  role: string
-}
-
-// Who the session cookie belongs to; null when nobody is signed in.
-export async function getCurrentSession(): Promise<CurrentSession | null> {
-  try {
-    return await (await send('GET', '/v1/sessions/current', { credentials: 'same-origin' })).json()
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 401) return null
-    throw e
-  }
-}

@@ -1,11 +1,10 @@
-// The editor's page (/tracker/edit): a signed-in editor (or administrator) changes one fact of
-// a State with its mandatory source, imports a CSV in the export's format, and exports the data
-// as CSV or JSON. Each change is a log entry and shows at once in the public history.
-//
-// TODO(staff sign-in): the sign-in form is the staff pages' (branch `staff`, web/src/staff/);
-// until it is merged this page uses the session cookie of a sign-in made elsewhere (as
-// e2e/staff.ts does through the API) and says so when there is none.
-import { ApiError, getCurrentSession, getStates, importTrackerCsv, postStateEdit } from '../api/client'
+// The editor's page (/tracker/edit): an editor (or administrator) signs in with the staff
+// sign-in (src/staff/session.ts: the login secret derived on this device, a TOTP code, an
+// HttpOnly session cookie), changes one fact of a State with its mandatory source, imports a
+// CSV in the export's format, and exports the data as CSV or JSON. Each change is a log entry
+// and shows at once in the public history.
+import { ApiError, getStates, importTrackerCsv, postStateEdit } from '../api/client'
+import { classify, currentSession, signIn, signOut, type StaffSession } from '../staff/session'
 import { describeFact, EDIT_FIELDS, makeRows, sortRows, type StatesDocument, type StateSummary } from '../tracker/model'
 import { h, showLoadError } from '../tracker/view'
 import { element, markReady, startPage } from './page'
@@ -68,21 +67,68 @@ async function reload(): Promise<void> {
   showCurrent()
 }
 
-async function start(): Promise<void> {
-  const session = await getCurrentSession()
-  if (!session) {
-    element<HTMLElement>('signed-out').hidden = false
-    return
-  }
+// Shows the editor to an editor or administrator, the sign-in form to anyone else.
+async function show(session: StaffSession | null): Promise<void> {
+  element<HTMLElement>('signin').hidden = session !== null
+  element<HTMLElement>('editor').hidden = true
+  if (!session) return
   if (session.role !== 'editor' && session.role !== 'admin') {
     error.textContent = t.t('tracker_edit_role')
     return
   }
-  element<HTMLElement>('who').textContent = t.t('tracker_edit_signed_in', { role: session.role })
+  element<HTMLElement>('who').textContent = t.t('tracker_edit_signed_in', { role: t.t(`staff_role_${session.role}`) })
   fieldSelect.replaceChildren(...EDIT_FIELDS.map((f) => h('option', { value: f }, t.t(`tracker_field_${f}`))))
   await reload()
   element<HTMLElement>('editor').hidden = false
 }
+
+function signInProblem(err: unknown): string {
+  const problem = classify(err, true)
+  switch (problem.problem) {
+    case 'missing_fields':
+    case 'wrong_credentials':
+    case 'session_expired':
+      return t.t(`staff_error_${problem.problem}`)
+    case 'locked_out':
+      return t.t('staff_error_locked_out')
+    case 'network':
+      return t.t('staff_error_network')
+    default:
+      return t.t('error_generic', { code: problem.code })
+  }
+}
+
+element<HTMLFormElement>('signin-form').addEventListener('submit', async (e) => {
+  e.preventDefault()
+  const status = element<HTMLElement>('signin-status')
+  const passphrase = element<HTMLInputElement>('signin-passphrase')
+  const code = element<HTMLInputElement>('totp-code')
+  status.textContent = t.t('staff_signing_in')
+  try {
+    const session = await signIn({
+      loginName: element<HTMLInputElement>('login-name').value,
+      passphrase: passphrase.value,
+      totpCode: code.value,
+    })
+    status.textContent = ''
+    await show(session)
+  } catch (err) {
+    status.textContent = signInProblem(err)
+  } finally {
+    // The passphrase and the code leave the form once they have served.
+    passphrase.value = ''
+    code.value = ''
+  }
+})
+
+element<HTMLButtonElement>('sign-out').addEventListener('click', async () => {
+  try {
+    await signOut()
+  } catch {
+    // The session ends on the server at its idle time anyway; the form shows again.
+  }
+  await show(null)
+})
 
 stateSelect.addEventListener('change', showCurrent)
 fieldSelect.addEventListener('change', showCurrent)
@@ -124,7 +170,7 @@ element<HTMLFormElement>('import-form').addEventListener('submit', async (e) => 
 })
 
 try {
-  await start()
+  await show(await currentSession())
 } catch {
   showLoadError(error, t)
 }
