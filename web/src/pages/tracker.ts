@@ -159,7 +159,7 @@ function renderHeadline(document_: StatesDocument): void {
   const list = element<HTMLUListElement>('headline')
   list.replaceChildren(
     ...headlineLines(document_).map((line) => {
-      const statement = document_.statements.find((s) => s.date === line.args.date)
+      const statement = document_.statements.find((s) => s.id === line.args.statement)
       const args = statement ? { ...line.args, name: statementName(statement, t) } : line.args
       return h('li', { 'data-headline': line.key }, t.t(line.key, args))
     }),

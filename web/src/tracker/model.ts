@@ -401,7 +401,7 @@ export function headlineLines(doc: Pick<StatesDocument, 'headline' | 'statements
   for (const s of doc.statements) {
     lines.push({
       key: s.reported_signatories === null ? 'tracker_headline_statement_unreported' : 'tracker_headline_statement',
-      args: { date: s.date, listed: s.listed_signatories, reported: s.reported_signatories ?? 0 },
+      args: { statement: s.id, date: s.date, listed: s.listed_signatories, reported: s.reported_signatories ?? 0 },
     })
   }
   return lines
