@@ -164,7 +164,7 @@ function renderHeadline(document_: StatesDocument): void {
       return h('li', { 'data-headline': line.key }, t.t(line.key, args))
     }),
   )
-  element<HTMLElement>('compiled').textContent = t.t('tracker_compiled', { date: document_.compiled })
+  element<HTMLElement>('compiled').textContent = t.t('tracker_compiled', { date: formatDate(document_.compiled, t.lang) })
 }
 
 setUpSorting()
