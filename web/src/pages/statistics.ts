@@ -40,7 +40,8 @@ try {
     container.append(
       h(
         'section',
-        { class: 'publication', 'aria-labelledby': titleId, 'data-id': p.id },
+        // The scrollable table is the landmark named by the title; the section stays unnamed.
+        { class: 'publication', 'data-id': p.id },
         h('h2', { id: titleId }, full.document.title || p.title),
         h('p', { class: 'hint' }, t.t('tracker_publication_meta', { time: formatHour(p.hour, t.lang), index: p.log_index, k: full.document.k })),
         h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': titleId }, table(full.document, titleId)),
