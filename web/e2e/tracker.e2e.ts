@@ -67,9 +67,10 @@ describe.sequential('tracker', () => {
     const violations: string[] = []
     for (const lang of LANGUAGES) {
       for (const path of PAGES) {
-        // axe takes seconds over the whole table of States: in French and Spanish it checks the
-        // same table with one regional group's rows (English and Arabic check every row).
-        const shown = path === '/tracker' && (lang === 'fr' || lang === 'es') ? `${path}?region=Eastern+European+States` : path
+        // axe takes seconds over the whole table of States (its colour-contrast rule, cell by
+        // cell): Arabic checks every row, the other languages the same table with one regional
+        // group's rows (the English screenshot of the whole table is taken in the flows below).
+        const shown = path === '/tracker' && lang !== 'ar' ? `${path}?region=Eastern+European+States` : path
         await open(page, shown, lang)
         expect(await page.getAttribute('html', 'lang'), path).toBe(lang)
         expect(await page.getAttribute('html', 'dir'), path).toBe(lang === 'ar' ? 'rtl' : 'ltr')
@@ -79,7 +80,7 @@ describe.sequential('tracker', () => {
         expect(untranslated, `${path}?lang=${lang} has untranslated elements`).toBe(0)
         expect(await page.textContent('#error'), `${path}?lang=${lang}`).toBe('')
         violations.push(...(await seriousViolations(page)))
-        if (SHOTS[path] && (lang === 'en' || lang === 'ar')) await screenshot(page, `${SHOTS[path]}-${lang}`)
+        if (SHOTS[path] && (lang === 'ar' || (lang === 'en' && path !== '/tracker'))) await screenshot(page, `${SHOTS[path]}-${lang}`)
       }
     }
     expect(violations).toEqual([])
@@ -89,6 +90,7 @@ describe.sequential('tracker', () => {
   it('shows the headline counts of the data files, saying how much is confirmed', async () => {
     const page = await newPage(context, recorder)
     await open(page, '/tracker', 'en')
+    await screenshot(page, 'tracker-en')
     const headline = (await page.$$eval('#headline li', (items) => items.map((i) => i.textContent ?? ''))).join('\n')
     expect(headline).toContain(`${expected.statesParties} States Parties to the Rome Statute`)
     expect(headline).toContain(`Ratification date confirmed for ${expected.ratificationDatesKnown} of ${expected.statesParties}`)
