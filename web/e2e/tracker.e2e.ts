@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectedHeadline, parseCsv, readCsv } from '../test/tracker-data'
+import { formatCsv, parseCsv } from '../src/tracker/csv'
+import { expectedHeadline, readCsv } from '../test/tracker-data'
 import { launch, newPage, Recorder, screenshot, seriousViolations, waitReady } from './browser'
 import { Instance, VIGIL_CLI } from './instance'
 import { Administrator } from './staff'
@@ -227,24 +228,34 @@ describe.sequential('tracker', () => {
     await page.close()
   })
 
-  it('imports a CSV on the editor page: a changed cell with its new source is one change', async () => {
-    const exported = parseCsv(await (await instance.fetch('/v1/tracker/export?format=csv')).text())
-    const header = Object.keys(exported[0])
-    const row = exported.find((r) => r.iso3 === 'ISL')!
+  it('imports a CSV and a JSON file on the editor page: a changed value with its new source is one change', async () => {
+    const table = parseCsv(await (await instance.fetch('/v1/tracker/export?format=csv')).text())
+    const row = table.rows.find((r) => r.iso3 === 'ISL')!
     row.blocking_measures = 'Statement of protective measures (e2e)'
     row.blocking_measures_source = 'https://example.org/e2e-blocking-measures'
-    const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
-    const csv = [header, ...exported.map((r) => header.map((h) => r[h]))].map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n'
-    const file = join(filesDir, 'states.csv')
-    writeFileSync(file, csv)
+    const csvFile = join(filesDir, 'states.csv')
+    writeFileSync(csvFile, formatCsv(table))
     const page = await newPage(context, recorder)
     await open(page, '/tracker/edit', 'en')
-    await page.setInputFiles('#import-file', file)
-    await page.click('#import-form button[type=submit]')
-    await page.waitForFunction(() => /recorded|change/i.test(document.getElementById('import-status')?.textContent ?? ''))
-    expect(await page.textContent('#import-status')).toBe('One change recorded.')
+    const importFile = async (file: string, expectedStatus: string) => {
+      await page.setInputFiles('#import-file', file)
+      await page.click('#import-form button[type=submit]')
+      await page.waitForFunction(() => /recorded|change|not imported/i.test(document.getElementById('import-status')?.textContent ?? ''))
+      expect(await page.textContent('#import-status')).toBe(expectedStatus)
+    }
+    await importFile(csvFile, 'One change recorded.')
+    // The JSON export, one finding added with its source, imported back.
+    const exported = await (await instance.fetch('/v1/tracker/export?format=json')).json()
+    const kenya = exported.states.find((s: { iso3: string }) => s.iso3 === 'KEN')
+    kenya.non_cooperation_findings = { value: 'Finding of non-cooperation (e2e)', known: true, derived: false, source: 'https://example.org/e2e-finding' }
+    const jsonFile = join(filesDir, 'states.json')
+    writeFileSync(jsonFile, JSON.stringify(exported))
+    await importFile(jsonFile, 'One change recorded.')
     await open(page, '/tracker?q=ISL', 'en')
     expect(await page.textContent('#states-body tr[data-iso3=ISL]')).toContain('Statement of protective measures (e2e)')
+    await open(page, '/tracker/changes', 'en')
+    expect(await page.textContent('#changes-body tr:last-child')).toContain('Finding of non-cooperation (e2e)')
+    expect(await page.getAttribute('#changes-body tr:last-child a.source-link', 'href')).toBe('https://example.org/e2e-finding')
     await page.close()
   })
 

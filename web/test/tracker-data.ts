@@ -1,43 +1,14 @@
 // The tracker's headline counts computed straight from data/tracker/*.csv, independently of the
-// server's code (src/tracker/tracker.cc), so that the unit tests and e2e/tracker.e2e.ts can
-// check that the pages show what the data files say.
+// server's code (src/tracker/tracker.cc; the CSV parser is the client's), so that the unit
+// tests and e2e/tracker.e2e.ts can check that the pages show what the data files say.
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { parseCsv as parseTable } from '../src/tracker/csv'
 
 const dataDir = resolve(import.meta.dirname, '../../data/tracker')
 
-// RFC 4180: fields in double quotes may hold commas, line breaks and doubled quotes.
 export function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (c === '"') quoted = false
-      else field += c
-    } else if (c === '"') quoted = true
-    else if (c === ',') {
-      row.push(field)
-      field = ''
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-    } else field += c
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field)
-    rows.push(row)
-  }
-  const [header, ...body] = rows.filter((r) => r.length > 1 || r[0] !== '')
-  return body.map((r) => Object.fromEntries(header.map((name, i) => [name, r[i] ?? ''])))
+  return parseTable(text).rows
 }
 
 export function readCsv(name: string): Record<string, string>[] {

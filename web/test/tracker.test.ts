@@ -20,6 +20,7 @@ import {
   type StateSummary,
   type StatesDocument,
 } from '../src/tracker/model'
+import { formatCsv, overlayJson, parseCsv } from '../src/tracker/csv'
 import { expectedHeadline, readCsv } from './tracker-data'
 
 const known = (value: string, derived = false): Fact => ({ value, known: true, derived, source: 'src' })
@@ -200,5 +201,32 @@ describe('published statistics', () => {
     expect(figureText({ suppressed: 'complementary' }, 5, en)).toBe('hidden (protects another figure)')
     const ar = await loadTranslator('ar')
     expect(figureText({ suppressed: 'fewer_than_k' }, 5, ar)).toBe('مخفي (أقل من 5)')
+  })
+})
+
+describe('CSV and the JSON import', () => {
+  const csv = 'iso3,status,status_source,blocking_measures,blocking_measures_source,statements\r\n' +
+    'FRA,party,"a, b ; ""c""",,,JS-1 JS-2\r\nDOM,party,x,,,\r\n'
+
+  it('parses and writes RFC 4180 back unchanged', () => {
+    const table = parseCsv(csv)
+    expect(table.header).toEqual(['iso3', 'status', 'status_source', 'blocking_measures', 'blocking_measures_source', 'statements'])
+    expect(table.rows[0].status_source).toBe('a, b ; "c"')
+    expect(formatCsv(table)).toBe(csv)
+    expect(parseCsv('a,b\n"x\ny",2\n').rows).toEqual([{ a: 'x\ny', b: '2' }])
+  })
+
+  it('lays a JSON export over the CSV: values and sources, unknown as empty, read-only columns kept', () => {
+    const json = { ...fra, source: 'new status source', blocking_measures: known('A 2025 law'), editor_notes: unknown } as never
+    const merged = overlayJson(parseCsv(csv), [json])
+    if ('unknownState' in merged) throw new Error('unexpected')
+    expect(merged.rows[0].blocking_measures).toBe('A 2025 law')
+    expect(merged.rows[0].blocking_measures_source).toBe('src')
+    expect(merged.rows[0].status_source).toBe('new status source')
+    expect(merged.rows[0].statements).toBe('JS-1 JS-2')
+    expect(merged.rows[1]).toEqual(parseCsv(csv).rows[1])
+    // The CSV had no column for these: they are not added.
+    expect(merged.header).toEqual(parseCsv(csv).header)
+    expect(overlayJson(parseCsv(csv), [{ ...fra, iso3: 'ZZZ' } as never])).toEqual({ unknownState: 'ZZZ' })
   })
 })

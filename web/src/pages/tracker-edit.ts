@@ -3,9 +3,10 @@
 // HttpOnly session cookie), changes one fact of a State with its mandatory source, imports a
 // CSV in the export's format, and exports the data as CSV or JSON. Each change is a log entry
 // and shows at once in the public history.
-import { ApiError, getStates, importTrackerCsv, postStateEdit } from '../api/client'
+import { ApiError, exportTracker, getStates, importTrackerCsv, postStateEdit } from '../api/client'
+import { formatCsv, overlayJson, parseCsv } from '../tracker/csv'
 import { classify, currentSession, signIn, signOut, type StaffSession } from '../staff/session'
-import { describeFact, EDIT_FIELDS, makeRows, sortRows, type StatesDocument, type StateSummary } from '../tracker/model'
+import { describeFact, EDIT_FIELDS, makeRows, sortRows, type StateDetail, type StatesDocument, type StateSummary } from '../tracker/model'
 import { h, showLoadError } from '../tracker/view'
 import { element, markReady, startPage } from './page'
 
@@ -159,7 +160,26 @@ element<HTMLFormElement>('import-form').addEventListener('submit', async (e) => 
   const file = element<HTMLInputElement>('import-file').files?.[0]
   if (!file) return
   importStatus.textContent = t.t('tracker_edit_sending')
-  const result = await importTrackerCsv(await file.text())
+  let csv = await file.text()
+  if (file.name.toLowerCase().endsWith('.json')) {
+    // JSON in the export's format: laid over the current CSV, which the server then imports.
+    let states: StateDetail[]
+    try {
+      const parsed = JSON.parse(csv)
+      states = Array.isArray(parsed) ? parsed : parsed.states
+      if (!Array.isArray(states)) throw new Error('states')
+    } catch {
+      importStatus.textContent = t.t('tracker_import_refused', { detail: t.t('tracker_import_not_json') })
+      return
+    }
+    const merged = overlayJson(parseCsv(await exportTracker('csv')), states)
+    if ('unknownState' in merged) {
+      importStatus.textContent = t.t('tracker_import_refused', { detail: merged.unknownState })
+      return
+    }
+    csv = formatCsv(merged)
+  }
+  const result = await importTrackerCsv(csv)
   if ('changes' in result) {
     await reload()
     importStatus.textContent = t.t('tracker_import_done', { count: result.changes })
