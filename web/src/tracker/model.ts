@@ -105,11 +105,17 @@ export const REGIONS = [
   'Western European and other States',
 ] as const
 
+const REGION_KEYS: Record<string, string> = {
+  'African States': 'tracker_region_africa',
+  'Asia-Pacific States': 'tracker_region_asia_pacific',
+  'Eastern European States': 'tracker_region_eastern_europe',
+  'Latin American and Caribbean States': 'tracker_region_latin_america',
+  'Western European and other States': 'tracker_region_weog',
+}
+
 // The message key of a regional group's name; null for one the pages do not know.
 export function regionKey(region: string | null): string | null {
-  const i = (REGIONS as readonly string[]).indexOf(region ?? '')
-  return i < 0 ? null : ['tracker_region_africa', 'tracker_region_asia_pacific', 'tracker_region_eastern_europe',
-    'tracker_region_latin_america', 'tracker_region_weog'][i]
+  return REGION_KEYS[region ?? ''] ?? null
 }
 
 // ---- Names ----
