@@ -8,7 +8,8 @@
 //   alternative, a State page with its timeline and sources, and a State with a missing value
 //   showing "unknown", in English and Arabic;
 // - the staff sign-in on the editor page, an edit with its source appearing in the public
-//   history and on the State's page, a CSV import, sign-out; a published table on the statistics page with a receipt that verifies;
+//   history and on the State's page, a CSV and a JSON import, sign-out; without WebAssembly
+//   the editor page says why it cannot sign in; a published table on the statistics page with a receipt that verifies;
 // and throughout: no Content-Security-Policy violation, no request to another origin.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -308,6 +309,22 @@ describe.sequential('tracker', () => {
     expect(await page.isVisible('#editor')).toBe(false)
     expect((await instance.fetch('/v1/sessions/current', { headers: { Cookie: signedIn } })).status).toBe(401)
     await page.close()
+  })
+
+  it('without WebAssembly, the editor page says why it cannot sign in; the public pages work', async () => {
+    const noWasm = await browser.newContext({ locale: 'fr-FR' })
+    recorder.watch(noWasm)
+    await noWasm.addInitScript(() => {
+      delete (globalThis as { WebAssembly?: unknown }).WebAssembly
+    })
+    const page = await newPage(noWasm, recorder)
+    await open(page, '/tracker/edit', 'fr')
+    expect(await page.isVisible('#wasm-notice')).toBe(true)
+    expect(await page.isDisabled('#signin-form button')).toBe(true)
+    expect(await seriousViolations(page)).toEqual([])
+    await open(page, '/tracker/map', 'fr')
+    expect(await rowCount(page, '#map svg path')).toBeGreaterThan(150)
+    await noWasm.close()
   })
 
   it('loaded nothing from another origin and broke no policy', () => {

@@ -8,7 +8,7 @@ import { formatCsv, overlayJson, parseCsv } from '../tracker/csv'
 import { classify, currentSession, signIn, signOut, type StaffSession } from '../staff/session'
 import { describeFact, EDIT_FIELDS, makeRows, sortRows, type StateDetail, type StatesDocument, type StateSummary } from '../tracker/model'
 import { h, showLoadError } from '../tracker/view'
-import { element, markReady, startPage } from './page'
+import { element, markReady, requireWebAssembly, startPage } from './page'
 
 const t = await startPage()
 const error = element<HTMLElement>('error')
@@ -190,6 +190,9 @@ element<HTMLFormElement>('import-form').addEventListener('submit', async (e) => 
 })
 
 try {
+  // Without WebAssembly the login secret cannot be derived: the page says so and offers no
+  // sign-in (a session made elsewhere still works).
+  requireWebAssembly([element<HTMLButtonElement>('signin-submit')])
   await show(await currentSession())
 } catch {
   showLoadError(error, t)
