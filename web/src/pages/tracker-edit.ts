@@ -52,7 +52,20 @@ function currentValue(state: StateSummary, field: string): string {
   }
 }
 
+// The values a field takes, offered as the editor types (statuses, statement identifiers).
+function fillChoices(): void {
+  const choices: Record<string, string[]> = {
+    status: ['party', 'withdrawal_notified', 'withdrawn', 'not_party'],
+    apic_status: ['party', 'unknown'],
+    statement: (doc?.statements ?? []).map((s) => s.id),
+  }
+  element<HTMLDataListElement>('edit-value-choices').replaceChildren(
+    ...(choices[fieldSelect.value] ?? []).map((value) => h('option', { value })),
+  )
+}
+
 function showCurrent(): void {
+  fillChoices()
   const state = doc?.states.find((s) => s.iso3 === stateSelect.value)
   current.textContent = state && fieldSelect.value !== 'notes'
     ? t.t('tracker_edit_current', { value: currentValue(state, fieldSelect.value) })
