@@ -4,7 +4,9 @@
 // - wordlist: the EFF large word list (data/wordlists/) as a module of words alone;
 // - noscript: the no-JavaScript link of every page (the staff app: what it needs), in every
 //   language, from the catalogues;
-// - gzip: a .gz beside every built file, which vigild sends to browsers that accept gzip.
+// - gzip: a .gz beside every built file, which vigild sends to browsers that accept gzip;
+// - iso3166: ISO 3166-1 codes (alpha-3 to alpha-2 and numeric) from Debian's iso-codes, the list
+//   the server checks the tracker's codes against, for the map and the names in Arabic.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -122,6 +124,27 @@ export function gzip(): Plugin {
         }
       }
       visit(outDir)
+    },
+  }
+}
+
+// ISO 3166-1 from Debian's iso-codes (as src/tracker/CMakeLists.txt): alpha-3 -> [alpha-2, numeric].
+const isoCodesFile = '/usr/share/iso-codes/json/iso_3166-1.json'
+
+export function iso3166(): Plugin {
+  const id = 'virtual:iso3166'
+  return {
+    name: 'vigil-iso3166',
+    resolveId: (source) => (source === id ? '\0' + id : null),
+    load(loaded) {
+      if (loaded !== '\0' + id) return null
+      const list = JSON.parse(readFileSync(isoCodesFile, 'utf8'))['3166-1'] as {
+        alpha_2: string
+        alpha_3: string
+        numeric: string
+      }[]
+      const codes = Object.fromEntries(list.map((c) => [c.alpha_3, [c.alpha_2, c.numeric]]))
+      return `export default ${JSON.stringify(codes)}`
     },
   }
 }

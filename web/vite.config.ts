@@ -1,11 +1,11 @@
 import { defineConfig } from 'vitest/config'
-import { gzip, messages, noscript, wordlist } from './vite-plugins.ts'
+import { gzip, iso3166, messages, noscript, wordlist } from './vite-plugins.ts'
 
 // The HTML pages, each its own entry; every output file is named by its content hash under
 // assets/, which vigild serves as immutable (src/api/static_routes.h).
 export default defineConfig({
   base: '/',
-  plugins: [messages(), wordlist(), noscript(), gzip()],
+  plugins: [messages(), wordlist(), noscript(), iso3166(), gzip()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -18,6 +18,13 @@ export default defineConfig({
         index: 'index.html',
         report: 'report.html',
         'follow-up': 'follow-up.html',
+        // The State cooperation tracker (issue 8).
+        tracker: 'tracker.html',
+        'tracker-map': 'tracker-map.html',
+        'tracker-state': 'tracker-state.html',
+        'tracker-changes': 'tracker-changes.html',
+        'tracker-edit': 'tracker-edit.html',
+        statistics: 'statistics.html',
         // The staff app (coordinators).
         staff: 'staff.html',
       },

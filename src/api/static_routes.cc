@@ -16,6 +16,13 @@ constexpr WebPage kPages[] = {
     {"/", "index.html"},
     {"/report", "report.html"},
     {"/follow-up", "follow-up.html"},
+    // The State cooperation tracker's public pages and its editor page (issue 8).
+    {"/tracker", "tracker.html"},
+    {"/tracker/map", "tracker-map.html"},
+    {"/tracker/state", "tracker-state.html"},
+    {"/tracker/changes", "tracker-changes.html"},
+    {"/tracker/edit", "tracker-edit.html"},
+    {"/statistics", "statistics.html"},
     // The staff app (coordinators): one page, its views in the URL fragment, so the keys it
     // unlocks stay in that page's memory and never need storing between pages.
     {"/staff", "staff.html"},

@@ -55,6 +55,7 @@ class StaticRoutesTest : public ::testing::Test {
     Write(root_ / "index.html", "<!doctype html><title>landing</title>");
     Write(root_ / "report.html", "<!doctype html><title>report</title>");
     Write(root_ / "staff.html", "<!doctype html><title>staff</title>");
+    Write(root_ / "tracker-map.html", "<!doctype html><title>map</title>");
     Write(root_ / "assets" / "main-AbCd_12-.js", "console.log('main')");
     Write(root_ / "assets" / "main-AbCd_12-.js.gz", "pretend-gzip");
     Write(root_ / "assets" / "plain.txt", "not hashed");
@@ -97,6 +98,10 @@ TEST_F(StaticRoutesTest, PagesAreHtmlNeverStoredWithTheClientPolicy) {
   EXPECT_EQ(staff.body, "<!doctype html><title>staff</title>");
   EXPECT_EQ(staff.Header("Cache-Control"), "no-store");
   EXPECT_EQ(staff.Header("Content-Security-Policy"), kWebClientCsp);
+  // The tracker's pages have paths below /tracker.
+  auto map = Get("/tracker/map?indicator=apic");
+  EXPECT_EQ(map.body, "<!doctype html><title>map</title>");
+  EXPECT_EQ(map.Header("Content-Security-Policy"), kWebClientCsp);
   // A page the build did not produce sends the reporter to the form that needs no script.
   auto missing = Get("/follow-up");
   EXPECT_EQ(missing.status, 303u);

@@ -52,7 +52,10 @@ json::object SummaryJson(const tracker::StateRecord& s) {
                                     {"entry_into_force", FactJson(s.entry_into_force)},
                                     {"withdrawal_effective", FactJson(s.withdrawal_effective)}}},
       {"apic", ApicJson(s)},
-      {"statements", std::move(statements)}};
+      {"statements", std::move(statements)},
+      // The tracker's table shows these two columns, so the list carries them too.
+      {"blocking_measures", FactJson(s.blocking_measures)},
+      {"non_cooperation_findings", FactJson(s.non_cooperation_findings)}};
 }
 
 // A State with everything the data say of it: the summary, its sources, notes and editors' facts.
@@ -60,8 +63,6 @@ json::object DetailJson(const tracker::StateRecord& s) {
   json::object out = SummaryJson(s);
   out["source"] = s.source;
   out["notes"] = s.notes;
-  out["blocking_measures"] = FactJson(s.blocking_measures);
-  out["non_cooperation_findings"] = FactJson(s.non_cooperation_findings);
   out["editor_notes"] = FactJson(s.editor_notes);
   return out;
 }

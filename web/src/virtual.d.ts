@@ -12,3 +12,8 @@ declare module 'virtual:eff-wordlist' {
   const words: string
   export default words
 }
+declare module 'virtual:iso3166' {
+  // ISO 3166-1 alpha-3 code -> [alpha-2 code, numeric code as three digits].
+  const codes: Record<string, [string, string]>
+  export default codes
+}

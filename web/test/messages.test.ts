@@ -7,6 +7,7 @@ import MessageFormat from '@messageformat/core'
 import { describe, expect, it } from 'vitest'
 import { FIELD_NAMES } from '../src/api/report-content'
 import { catalogueProblems, readCatalogues } from '../vite-plugins'
+import { categories, categoryKey, EDIT_FIELDS, INDICATORS, REGIONS, regionKey } from '../src/tracker/model'
 
 const web = resolve(import.meta.dirname, '..')
 const catalogues = readCatalogues()
@@ -17,9 +18,29 @@ function sources(dir: string): string[] {
   )
 }
 
+// The tracker's keys built from a name (src/tracker/model.ts, src/pages/tracker*.ts).
+function trackerBuiltKeys(): string[] {
+  const keys: string[] = []
+  for (const status of ['party', 'withdrawal_notified', 'withdrawn', 'not_party']) keys.push(`tracker_status_${status}`)
+  for (const indicator of INDICATORS) {
+    keys.push(`tracker_indicator_${indicator}`)
+    for (const c of categories(indicator, 2)) keys.push(categoryKey(indicator, c))
+  }
+  for (const field of EDIT_FIELDS) keys.push(`tracker_field_${field}`)
+  for (const region of REGIONS) keys.push(regionKey(region)!)
+  for (const event of ['ratification', 'entry_into_force', 'withdrawal_effective']) keys.push(`tracker_event_rome_statute_${event}`)
+  for (const event of ['signature', 'ratification']) keys.push(`tracker_event_apic_${event}`)
+  keys.push(...headlineKeys)
+  return keys
+}
+const headlineKeys = ['tracker_headline_parties', 'tracker_headline_ratification_dates', 'tracker_headline_apic',
+  'tracker_headline_apic_of_parties', 'tracker_headline_apic_dates', 'tracker_headline_statement',
+  'tracker_headline_statement_unreported']
+
 function usedKeys(): Set<string> {
   const keys = new Set<string>()
-  for (const page of ['index.html', 'report.html', 'follow-up.html', 'staff.html']) {
+  const trackerPages = ['tracker', 'tracker-map', 'tracker-state', 'tracker-changes', 'tracker-edit', 'statistics']
+  for (const page of ['index.html', 'report.html', 'follow-up.html', 'staff.html', ...trackerPages.map((p) => `${p}.html`)]) {
     const html = readFileSync(join(web, page), 'utf8')
     for (const m of html.matchAll(/data-i18n="([a-z_]+)"/g)) keys.add(m[1])
     for (const m of html.matchAll(/data-i18n-attr="([^"]+)"/g))
@@ -33,6 +54,7 @@ function usedKeys(): Set<string> {
   for (const kind of ['report', 'follow_up', 'reply']) keys.add(`message_kind_${kind}`)
   for (const name of FIELD_NAMES) keys.add(`field_${name}`)
   for (const p of ['country', 'region', 'city', 'place']) keys.add(`precision_${p}`)
+  for (const key of trackerBuiltKeys()) keys.add(key)
   // The staff app (src/pages/staff.ts).
   for (const kind of ['report', 'follow_up', 'reply']) keys.add(`staff_kind_${kind}`)
   for (const role of ['admin', 'coordinator', 'auditor', 'mirror', 'editor']) keys.add(`staff_role_${role}`)

@@ -57,6 +57,8 @@ export const LOOKUP_HEADER = 'Vigil-Lookup-Id'
 
 interface RequestOptions {
   json?: unknown
+  // A body that is not JSON (the tracker's CSV import), with its content type.
+  text?: { body: string; type: string }
   headers?: Record<string, string>
   // Staff pages send their session cookie; reporter requests never carry one.
   credentials?: RequestCredentials
@@ -65,12 +67,13 @@ interface RequestOptions {
 export async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { ...options.headers }
   if (options.json !== undefined) headers['Content-Type'] = 'application/json'
+  if (options.text !== undefined) headers['Content-Type'] = options.text.type
   let response: Response
   try {
     response = await fetch(path, {
       method,
       headers,
-      body: options.json === undefined ? undefined : JSON.stringify(options.json),
+      body: options.json === undefined ? options.text?.body : JSON.stringify(options.json),
       credentials: options.credentials ?? 'omit',
       cache: 'no-store',
       referrerPolicy: 'no-referrer',
@@ -161,4 +164,92 @@ export async function getReceipt(reportId: string, messageId: string, lookupId: 
     headers: { [LOOKUP_HEADER]: lookupId },
   })
   return response.text()
+}
+
+// ---- The State cooperation tracker and published statistics (issue 8): public reads, and
+// the editor's changes with the session cookie. Types in src/tracker/model.ts.
+
+export async function getStates(): Promise<import('../tracker/model').StatesDocument> {
+  return (await send('GET', '/v1/states')).json()
+}
+
+function iso3Path(iso3: string, suffix = ''): string {
+  if (!/^[A-Z]{3}$/.test(iso3)) throw new ApiError(400, 'invalid_request')
+  return `/v1/states/${iso3}${suffix}`
+}
+
+export async function getState(iso3: string): Promise<import('../tracker/model').StateDetail> {
+  return (await send('GET', iso3Path(iso3))).json()
+}
+
+export interface ChangesPage {
+  changes: import('../tracker/model').Change[]
+  next_after?: number
+}
+
+export async function getStateHistory(iso3: string): Promise<ChangesPage> {
+  return (await send('GET', iso3Path(iso3, '/history'))).json()
+}
+
+export async function getTrackerChanges(after = 0): Promise<ChangesPage> {
+  return (await send('GET', `/v1/tracker/changes?after=${Math.max(0, Math.floor(after))}`)).json()
+}
+
+export async function postStateEdit(
+  iso3: string,
+  edit: { field: string; value: string; source: string },
+): Promise<import('../tracker/model').Change> {
+  return (await send('POST', iso3Path(iso3, '/edits'), { json: edit, credentials: 'same-origin' })).json()
+}
+
+export async function exportTracker(format: 'csv' | 'json'): Promise<string> {
+  return (await send('GET', `/v1/tracker/export?format=${format}`)).text()
+}
+
+// An editor's CSV import: the number of changes made, or the error's code and detail (which
+// names the line and the State of a refused row).
+export async function importTrackerCsv(csv: string): Promise<{ changes: number } | { error: string; detail: string }> {
+  const response = await fetch('/v1/tracker/import', {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/csv' },
+    body: csv,
+    credentials: 'same-origin',
+    cache: 'no-store',
+    referrerPolicy: 'no-referrer',
+  }).catch(() => null)
+  if (!response) return { error: 'network', detail: '' }
+  const document = await response.json().catch(() => ({}))
+  if (response.ok) return { changes: (document.changes ?? []).length }
+  return { error: String(document?.error?.code ?? 'http_' + response.status), detail: String(document?.error?.detail ?? '') }
+}
+
+export interface Publication {
+  id: string
+  title: string
+  log_index: number
+  hour: number
+  receipt_url: string
+}
+
+export type Figure = number | { suppressed: 'fewer_than_k' | 'complementary' }
+
+export interface StatisticsDocument {
+  format: string
+  title: string
+  k: number
+  rows: string[]
+  columns: string[]
+  cells: Figure[][]
+  row_totals: Figure[]
+  column_totals: Figure[]
+  total: Figure
+}
+
+export async function getPublications(): Promise<Publication[]> {
+  return (await send('GET', '/v1/statistics')).json().then((d) => d.publications ?? [])
+}
+
+export async function getPublication(id: string): Promise<Publication & { document: StatisticsDocument }> {
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(id)) throw new ApiError(400, 'invalid_request')
+  return (await send('GET', `/v1/statistics/${id}`)).json()
 }
