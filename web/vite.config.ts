@@ -14,7 +14,15 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     rolldownOptions: {
-      input: { index: 'index.html', report: 'report.html', 'follow-up': 'follow-up.html' },
+      input: {
+        index: 'index.html',
+        report: 'report.html',
+        'follow-up': 'follow-up.html',
+        // --- administrator pages
+        join: 'join.html',
+        admin: 'admin.html',
+        recover: 'recover.html',
+      },
       output: {
         entryFileNames: 'assets/[name]-[hash].js',
         chunkFileNames: 'assets/[name]-[hash].js',

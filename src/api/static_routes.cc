@@ -16,6 +16,11 @@ constexpr WebPage kPages[] = {
     {"/", "index.html"},
     {"/report", "report.html"},
     {"/follow-up", "follow-up.html"},
+    // --- administrator pages
+    {"/join", "join.html"},
+    {"/admin", "admin.html"},
+    {"/recover", "recover.html"},
+    // --- end of administrator pages
 };
 
 constexpr char kImmutable[] = "public, max-age=31536000, immutable";

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import MessageFormat from '@messageformat/core'
 import { describe, expect, it } from 'vitest'
+import { ENTRY_TYPES } from '../src/admin/log'
 import { FIELD_NAMES } from '../src/api/report-content'
 import { catalogueProblems, readCatalogues } from '../vite-plugins'
 
@@ -19,7 +20,7 @@ function sources(dir: string): string[] {
 
 function usedKeys(): Set<string> {
   const keys = new Set<string>()
-  for (const page of ['index.html', 'report.html', 'follow-up.html']) {
+  for (const page of ['index.html', 'report.html', 'follow-up.html', 'join.html', 'admin.html', 'recover.html']) {
     const html = readFileSync(join(web, page), 'utf8')
     for (const m of html.matchAll(/data-i18n="([a-z_]+)"/g)) keys.add(m[1])
     for (const m of html.matchAll(/data-i18n-attr="([^"]+)"/g))
@@ -33,6 +34,11 @@ function usedKeys(): Set<string> {
   for (const kind of ['report', 'follow_up', 'reply']) keys.add(`message_kind_${kind}`)
   for (const name of FIELD_NAMES) keys.add(`field_${name}`)
   for (const p of ['country', 'region', 'city', 'place']) keys.add(`precision_${p}`)
+  // The administrator pages: roles, log entry types, recovery problems.
+  for (const r of ['admin', 'coordinator', 'auditor', 'editor', 'mirror', 'none']) keys.add(`admin_role_${r}`)
+  for (const type of Object.values(ENTRY_TYPES)) keys.add(`admin_entry_${type}`)
+  for (const p of ['malformed', 'checksum', 'mismatch', 'too_few', 'duplicate', 'wrong_identity']) keys.add(`admin_share_${p}`)
+  for (const k of ['admin_join_done_admin', 'admin_join_done_member', 'admin_role_changed', 'admin_role_changed_rotate']) keys.add(k)
   return keys
 }
 
