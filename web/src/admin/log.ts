@@ -38,8 +38,10 @@ function keyId(name: string, typed: Uint8Array): number {
 
 // <name>+<8 hex>+<base64(0x01 || 32-byte key)>, the id checked.
 export function parseVerifierKey(text: string): VerifierKey {
-  const parts = text.trim().split('+')
-  if (parts.length !== 3 || !parts[0] || !/^[0-9a-f]{8}$/.test(parts[1])) throw new LogError('bad_key')
+  // The base64 part may itself hold '+': split at the first two only.
+  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(text.trim())
+  if (!m) throw new LogError('bad_key')
+  const parts = m.slice(1)
   let typed: Uint8Array
   try {
     typed = base64.decode(parts[2])
