@@ -186,6 +186,10 @@ async function loadAccounts(): Promise<void> {
   renderHolders()
 }
 
+element<HTMLButtonElement>('refresh').addEventListener('click', (event) => {
+  void act(event.currentTarget as HTMLButtonElement, loadAccounts)
+})
+
 async function changeRole(b: HTMLButtonElement, account: Account, role: Account['role']): Promise<void> {
   await act(b, async () => {
     const [, , api, adminKeys] = await modules
