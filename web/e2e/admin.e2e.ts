@@ -174,8 +174,8 @@ describe.sequential('administrator', () => {
     await screenshot(page, 'join-done-en')
     const after = await (await instance.fetch('/v1/instance')).json()
     expect(after.organisation_key.generation).toBe(1)
-    // The link works once.
-    await open(page, `/join?lang=en#${instance.invitationToken}`)
+    // The link works once (another query, so that the browser loads the page anew).
+    await open(page, `/join?lang=fr#${instance.invitationToken}`)
     await page.click('#start')
     await page.waitForSelector('#error:not(:empty)')
     await page.close()

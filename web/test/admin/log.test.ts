@@ -33,7 +33,7 @@ function tiles(entries: Uint8Array[]): Map<string, Uint8Array> {
   const leaves = entries.map((e) => sha(Uint8Array.of(0), e))
   const n = leaves.length
   // Level 0 holds the leaf hashes; a hash of level L is the root of 256 full hashes of L-1.
-  let hashes = leaves
+  let hashes: Uint8Array[] = leaves
   for (let level = 0; hashes.length > 0; level++) {
     for (let t = 0; t * 256 < hashes.length; t++) {
       const part = hashes.slice(t * 256, t * 256 + 256)
