@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config'
 import { gzip, messages, noscript, wordlist } from './vite-plugins.ts'
 
-// Three HTML pages, each its own entry; every output file is named by its content hash under
+// The HTML pages, each its own entry; every output file is named by its content hash under
 // assets/, which vigild serves as immutable (src/api/static_routes.h).
 export default defineConfig({
   base: '/',
@@ -18,6 +18,8 @@ export default defineConfig({
         index: 'index.html',
         report: 'report.html',
         'follow-up': 'follow-up.html',
+        // The staff app (coordinators).
+        staff: 'staff.html',
         // --- administrator pages
         join: 'join.html',
         admin: 'admin.html',
