@@ -195,6 +195,8 @@ describe.sequential('administrator', () => {
     const page = await newPage(theirs, recorder)
     await join(page, link, coordinator, 'fr')
     expect(await page.isVisible('#admin-link')).toBe(false)
+    expect(await page.getAttribute('#staff-link', 'href')).toBe('/staff?lang=fr')
+    expect(await page.isVisible('#staff-link')).toBe(true)
     await theirs.close()
 
     await adminPage.click('#refresh')

@@ -116,6 +116,7 @@ form.addEventListener('submit', async (event) => {
     const isAdmin = enrolment.role === 'admin'
     element('done-text').textContent = t.t(isAdmin ? 'admin_join_done_admin' : 'admin_join_done_member')
     element('admin-link').hidden = !isAdmin
+    element('staff-link').hidden = isAdmin || enrolment.role !== 'coordinator'
     element('done-section').hidden = false
     element('done-heading').focus()
   } catch (error) {
