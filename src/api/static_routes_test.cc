@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <string>
 
 #include "http/client.h"
 #include "testing/test_paths.h"
@@ -55,6 +56,9 @@ class StaticRoutesTest : public ::testing::Test {
     Write(root_ / "index.html", "<!doctype html><title>landing</title>");
     Write(root_ / "report.html", "<!doctype html><title>report</title>");
     Write(root_ / "staff.html", "<!doctype html><title>staff</title>");
+    // --- administrator pages
+    for (const char* page : {"join", "admin", "recover"})
+      Write(root_ / (std::string(page) + ".html"), std::string("<!doctype html><title>") + page + "</title>");
     Write(root_ / "assets" / "main-AbCd_12-.js", "console.log('main')");
     Write(root_ / "assets" / "main-AbCd_12-.js.gz", "pretend-gzip");
     Write(root_ / "assets" / "plain.txt", "not hashed");
@@ -97,6 +101,13 @@ TEST_F(StaticRoutesTest, PagesAreHtmlNeverStoredWithTheClientPolicy) {
   EXPECT_EQ(staff.body, "<!doctype html><title>staff</title>");
   EXPECT_EQ(staff.Header("Cache-Control"), "no-store");
   EXPECT_EQ(staff.Header("Content-Security-Policy"), kWebClientCsp);
+  // --- administrator pages
+  for (const char* page : {"join", "admin", "recover"}) {
+    auto r = Get(std::string("/") + page);
+    EXPECT_EQ(r.body, std::string("<!doctype html><title>") + page + "</title>");
+    EXPECT_EQ(r.Header("Cache-Control"), "no-store");
+    EXPECT_EQ(r.Header("Content-Security-Policy"), kWebClientCsp);
+  }
   // A page the build did not produce sends the reporter to the form that needs no script.
   auto missing = Get("/follow-up");
   EXPECT_EQ(missing.status, 303u);
