@@ -103,10 +103,10 @@ TEST_F(StaticRoutesTest, PagesAreHtmlNeverStoredWithTheClientPolicy) {
   EXPECT_EQ(staff.Header("Content-Security-Policy"), kWebClientCsp);
   // --- administrator pages
   for (const char* page : {"join", "admin", "recover"}) {
-    auto r = Get(std::string("/") + page);
-    EXPECT_EQ(r.body, std::string("<!doctype html><title>") + page + "</title>");
-    EXPECT_EQ(r.Header("Cache-Control"), "no-store");
-    EXPECT_EQ(r.Header("Content-Security-Policy"), kWebClientCsp);
+    auto served = Get(std::string("/") + page);
+    EXPECT_EQ(served.body, std::string("<!doctype html><title>") + page + "</title>");
+    EXPECT_EQ(served.Header("Cache-Control"), "no-store");
+    EXPECT_EQ(served.Header("Content-Security-Policy"), kWebClientCsp);
   }
   // A page the build did not produce sends the reporter to the form that needs no script.
   auto missing = Get("/follow-up");

@@ -235,6 +235,12 @@ describe.sequential('administrator', () => {
     await adminPage.emulateMedia({ media: 'print' })
     await screenshot(adminPage, 'admin-recovery-kits-print-en')
     await adminPage.emulateMedia({ media: 'screen' })
+    // The administrator's own share, read back from the server and opened with their identity.
+    await adminPage.click('#my-kits')
+    await adminPage.waitForSelector('#my-kit-list .kit-text')
+    const mine = await adminPage.$$eval('#my-kit-list .kit-text', (els) => els.map((e) => e.textContent ?? ''))
+    expect(mine).toHaveLength(1)
+    expect(kits).toContain(mine[0])
 
     const recover = await newPage(context, recorder)
     await open(recover, '/recover?lang=es')

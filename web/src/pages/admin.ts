@@ -2,6 +2,7 @@
 // invitations and read tokens, accounts and roles, the organisation key (wraps for new members,
 // rotation), recovery kits, the instance's settings, and the log checked in the browser.
 // Every key operation happens here; the organisation identity lives only in this page's memory.
+import { base64 } from '@scure/base'
 import { ApiError, getInstance } from '../api/client'
 import { describeError } from '../components/errors'
 import type { Account } from '../admin/api'
@@ -292,6 +293,25 @@ function renderKit(holder: Account, share: { index: number; threshold: number; c
 }
 
 element<HTMLButtonElement>('print').addEventListener('click', () => window.print())
+
+// The signed-in member's own shares (GET /v1/recovery-shares/mine), opened with their personal
+// identity, to print their kit again.
+element<HTMLButtonElement>('my-kits').addEventListener('click', (event) => {
+  void act(event.currentTarget as HTMLButtonElement, async () => {
+    const [, , api, , shares] = await modules
+    if (!keys) return
+    const mine = await api.getMyShares()
+    const me = accounts.find((a) => a.id === keys!.accountId)
+    const items: HTMLElement[] = []
+    for (const stored of mine) {
+      const text = new TextDecoder().decode(await keys.decryptPersonal(base64.decode(stored.share)))
+      const share = shares.parseShare(text)
+      if (me) items.push(renderKit(me, share, text))
+    }
+    element('my-kit-list').replaceChildren(...items)
+    say(t.t('admin_my_kits_found', { count: items.length }))
+  })
+})
 
 // ---- settings (read-only: they live in the instance's configuration file)
 async function loadSettings(): Promise<void> {
