@@ -27,6 +27,11 @@ let keys: StaffKeys | null = null
 let organisation: { generation: number; recipient: string; identity: string } | null = null
 let accounts: Account[] = []
 
+// A key operation by an administrator who holds no current organisation key.
+class NoKey extends Error {
+  readonly problem = 'no_organisation_key'
+}
+
 function say(text: string): void {
   status.textContent = text
 }
@@ -92,15 +97,20 @@ element<HTMLFormElement>('sign-in-form').addEventListener('submit', (event) => {
       await session.signOut()
       throw new Error('not_admin')
     }
-    keys = await staffKeys.StaffKeys.unlock(passphrase.value)
+    try {
+      keys = await staffKeys.StaffKeys.unlock(passphrase.value)
+    } catch (error) {
+      // An administrator no key holder has given the organisation key to yet can still invite
+      // and change roles; the key operations say what is missing.
+      if (!(error instanceof staffKeys.KeyError && error.problem === 'no_organisation_key')) throw error
+    }
     passphrase.value = ''
     element<HTMLFormElement>('sign-in-form').reset()
-    organisation = {
-      generation: keys.current.generation,
-      recipient: keys.current.recipient,
-      identity: keys.organisationIdentity(keys.current.generation),
-    }
-    say('')
+    organisation =
+      keys && keys.hasCurrentKey
+        ? { generation: keys.current.generation, recipient: keys.current.recipient, identity: keys.organisationIdentity(keys.current.generation) }
+        : null
+    say(organisation ? '' : t.t('admin_no_key_yet'))
     element('sign-in-form').hidden = true
     element('console').hidden = false
     await Promise.all([loadAccounts(), loadSettings()])
@@ -204,7 +214,7 @@ async function changeRole(b: HTMLButtonElement, account: Account, role: Account[
 async function wrap(b: HTMLButtonElement, account: Account): Promise<void> {
   await act(b, async () => {
     const [, , api, adminKeys] = await modules
-    if (!organisation) return
+    if (!organisation) throw new NoKey()
     await api.postWrap(account.id, await adminKeys.wrapTo(organisation.identity, account))
     await loadAccounts()
     say(t.t('admin_wrapped', { id: short(account.id) }))
@@ -214,7 +224,7 @@ async function wrap(b: HTMLButtonElement, account: Account): Promise<void> {
 element<HTMLButtonElement>('rotate').addEventListener('click', (event) => {
   void act(event.currentTarget as HTMLButtonElement, async () => {
     const [, , api, adminKeys] = await modules
-    if (!organisation) return
+    if (!organisation) throw new NoKey()
     say(t.t('admin_working'))
     const fresh = await api.getAccounts()
     const prepared = await adminKeys.prepareRotation(organisation.identity, fresh)
@@ -246,7 +256,7 @@ element<HTMLFormElement>('recovery-form').addEventListener('submit', (event) => 
   event.preventDefault()
   void act(element<HTMLFormElement>('recovery-form').querySelector('button'), async () => {
     const [, , api, , shares, age] = await modules
-    if (!organisation) return
+    if (!organisation) throw new NoKey()
     const chosen = [...document.querySelectorAll<HTMLInputElement>('#holders input:checked')].map((box) =>
       accounts.find((a) => a.id === box.value)!,
     )
@@ -299,7 +309,7 @@ element<HTMLButtonElement>('print').addEventListener('click', () => window.print
 element<HTMLButtonElement>('my-kits').addEventListener('click', (event) => {
   void act(event.currentTarget as HTMLButtonElement, async () => {
     const [, , api, , shares] = await modules
-    if (!keys) return
+    if (!keys) throw new NoKey()
     const mine = await api.getMyShares()
     const me = accounts.find((a) => a.id === keys!.accountId)
     const items: HTMLElement[] = []
