@@ -27,6 +27,10 @@ export default defineConfig({
         statistics: 'statistics.html',
         // The staff app (coordinators).
         staff: 'staff.html',
+        // --- administrator pages
+        join: 'join.html',
+        admin: 'admin.html',
+        recover: 'recover.html',
       },
       output: {
         entryFileNames: 'assets/[name]-[hash].js',

@@ -26,6 +26,11 @@ constexpr WebPage kPages[] = {
     // The staff app (coordinators): one page, its views in the URL fragment, so the keys it
     // unlocks stay in that page's memory and never need storing between pages.
     {"/staff", "staff.html"},
+    // --- administrator pages
+    {"/join", "join.html"},
+    {"/admin", "admin.html"},
+    {"/recover", "recover.html"},
+    // --- end of administrator pages
 };
 
 constexpr char kImmutable[] = "public, max-age=31536000, immutable";

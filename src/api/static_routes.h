@@ -1,7 +1,8 @@
 // The web client (web/, built by `make build`) served from the instance's own origin, so no
 // page ever loads anything from a CDN or another site (DESIGN.md sections 6 and 8). The files
 // are read once at start-up into memory; a request can only name a file that was listed then.
-// Contract: docs/api/openapi.yaml ("/", "/report", "/follow-up", "/assets/{file}").
+// Contract: docs/api/openapi.yaml ("/", "/report", "/follow-up", "/join", "/admin", "/recover",
+// "/assets/{file}").
 #pragma once
 
 #include <filesystem>

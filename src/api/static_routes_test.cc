@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <string>
 
 #include "http/client.h"
 #include "testing/test_paths.h"
@@ -56,6 +57,10 @@ class StaticRoutesTest : public ::testing::Test {
     Write(root_ / "report.html", "<!doctype html><title>report</title>");
     Write(root_ / "staff.html", "<!doctype html><title>staff</title>");
     Write(root_ / "tracker-map.html", "<!doctype html><title>map</title>");
+    // --- administrator pages
+    for (const char* page : {"join", "admin", "recover"})
+      Write(root_ / (std::string(page) + ".html"),
+            std::string("<!doctype html><title>") + page + "</title>");
     Write(root_ / "assets" / "main-AbCd_12-.js", "console.log('main')");
     Write(root_ / "assets" / "main-AbCd_12-.js.gz", "pretend-gzip");
     Write(root_ / "assets" / "plain.txt", "not hashed");
@@ -102,6 +107,13 @@ TEST_F(StaticRoutesTest, PagesAreHtmlNeverStoredWithTheClientPolicy) {
   auto map = Get("/tracker/map?indicator=apic");
   EXPECT_EQ(map.body, "<!doctype html><title>map</title>");
   EXPECT_EQ(map.Header("Content-Security-Policy"), kWebClientCsp);
+  // --- administrator pages
+  for (const char* page : {"join", "admin", "recover"}) {
+    auto served = Get(std::string("/") + page);
+    EXPECT_EQ(served.body, std::string("<!doctype html><title>") + page + "</title>");
+    EXPECT_EQ(served.Header("Cache-Control"), "no-store");
+    EXPECT_EQ(served.Header("Content-Security-Policy"), kWebClientCsp);
+  }
   // A page the build did not produce sends the reporter to the form that needs no script.
   auto missing = Get("/follow-up");
   EXPECT_EQ(missing.status, 303u);

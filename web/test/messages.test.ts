@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import MessageFormat from '@messageformat/core'
 import { describe, expect, it } from 'vitest'
+import { ENTRY_TYPES } from '../src/admin/log'
 import { FIELD_NAMES } from '../src/api/report-content'
 import { catalogueProblems, readCatalogues } from '../vite-plugins'
 import { categories, categoryKey, EDIT_FIELDS, INDICATORS, REGIONS, regionKey } from '../src/tracker/model'
@@ -40,7 +41,8 @@ const headlineKeys = ['tracker_headline_parties', 'tracker_headline_ratification
 function usedKeys(): Set<string> {
   const keys = new Set<string>()
   const trackerPages = ['tracker', 'tracker-map', 'tracker-state', 'tracker-changes', 'tracker-edit', 'statistics']
-  for (const page of ['index.html', 'report.html', 'follow-up.html', 'staff.html', ...trackerPages.map((p) => `${p}.html`)]) {
+  const adminPages = ['join', 'admin', 'recover']
+  for (const page of ['index.html', 'report.html', 'follow-up.html', 'staff.html', ...[...trackerPages, ...adminPages].map((p) => `${p}.html`)]) {
     const html = readFileSync(join(web, page), 'utf8')
     for (const m of html.matchAll(/data-i18n="([a-z_]+)"/g)) keys.add(m[1])
     for (const m of html.matchAll(/data-i18n-attr="([^"]+)"/g))
@@ -62,6 +64,11 @@ function usedKeys(): Set<string> {
     keys.add(`staff_error_${problem}`)
   for (const problem of ['wrong_credentials', 'missing_fields', 'session_expired']) keys.add(`staff_error_${problem}`)
   keys.add('staff_noscript')
+  // The administrator pages: roles, log entry types, recovery problems.
+  for (const r of ['admin', 'coordinator', 'auditor', 'editor', 'mirror', 'none']) keys.add(`admin_role_${r}`)
+  for (const type of Object.values(ENTRY_TYPES)) keys.add(`admin_entry_${type}`)
+  for (const p of ['malformed', 'checksum', 'mismatch', 'too_few', 'duplicate', 'wrong_identity']) keys.add(`admin_share_${p}`)
+  for (const k of ['admin_join_done_admin', 'admin_join_done_member', 'admin_role_changed', 'admin_role_changed_rotate']) keys.add(k)
   return keys
 }
 
