@@ -1,9 +1,9 @@
 // The follow-up page: the passphrase opens the thread, decrypted here; new information is
 // encrypted here before it is sent.
 import type { OpenedMessage, Thread as ThreadType } from '../reporter/thread'
-import { FIELD_NAMES } from '../api/report-content'
 import { describeError } from '../components/errors'
 import { FileList, formatSize } from '../components/file-list'
+import { renderFields } from '../components/message-fields'
 import type { Translator } from '../i18n/i18n'
 import { element, markReady, requireWebAssembly, startPage } from './page'
 
@@ -38,17 +38,7 @@ function renderMessage(message: OpenedMessage): HTMLLIElement {
     item.append(p)
     return item
   }
-  const list = document.createElement('dl')
-  for (const name of FIELD_NAMES) {
-    const value = message.content.fields[name]
-    if (!value) continue
-    const term = document.createElement('dt')
-    term.textContent = message.meta.kind === 'report' ? t.t(`field_${name}`) : t.t('message_text')
-    const description = document.createElement('dd')
-    description.textContent = value
-    list.append(term, description)
-  }
-  item.append(list)
+  item.append(renderFields(message.content, message.meta.kind, t))
   if (message.content.attachments.length > 0) {
     const files = document.createElement('ul')
     files.className = 'attachments'

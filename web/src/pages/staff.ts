@@ -2,8 +2,8 @@
 // in one page, its views in the URL fragment (#/inbox, #/reports/<id>), so that the keys it
 // unlocks stay in this page's memory and are never stored. Everything is decrypted here.
 import { ApiError } from '../api/client'
-import { FIELD_NAMES } from '../api/report-content'
 import { formatSize } from '../components/file-list'
+import { renderFields } from '../components/message-fields'
 import { warmArgon2 } from '../crypto/argon2-client'
 import { getCheckpoint, getStaffAttachment, getStaffReceipt, postReply } from '../staff/api'
 import {
@@ -368,20 +368,7 @@ function renderMessage(message: OpenedMessage, index: number): HTMLLIElement {
     item.append(p)
     return item
   }
-  const list = document.createElement('dl')
-  for (const name of FIELD_NAMES) {
-    const value = message.content.fields[name]
-    if (!value) continue
-    const term = document.createElement('dt')
-    term.textContent = message.meta.kind === 'report' ? t.t(`field_${name}`) : t.t('message_text')
-    const description = document.createElement('dd')
-    description.textContent = value
-    // The reporter's language, whatever the page's.
-    description.lang = message.content.language
-    description.dir = 'auto'
-    list.append(term, description)
-  }
-  item.append(list)
+  item.append(renderFields(message.content, message.meta.kind, t))
   const attachments = message.content.attachments
   if (attachments.length > 0) {
     const files = document.createElement('ul')
