@@ -2,7 +2,8 @@
 // - messages: the ICU MessageFormat catalogues of messages/ (shared with the server's
 //   no-JavaScript pages) compiled into one small module per language, checked for equal keys;
 // - wordlist: the EFF large word list (data/wordlists/) as a module of words alone;
-// - noscript: the no-JavaScript link of every page, in every language, from the catalogues;
+// - noscript: the no-JavaScript link of every page (the staff app: what it needs), in every
+//   language, from the catalogues;
 // - gzip: a .gz beside every built file, which vigild sends to browsers that accept gzip.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -95,7 +96,11 @@ export function noscript(): Plugin {
             `<a href="/nojs/report?lang=${lang}">${escape(c.noscript_link)}</a></p>`,
         )
         .join('\n')
-      return html.replace('<!--noscript-links-->', links)
+      // The staff app has no form without JavaScript: it says what it needs, in every language.
+      const staff = [...readCatalogues()]
+        .map(([lang, c]) => `<p lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">${escape(c.staff_noscript ?? '')}</p>`)
+        .join('\n')
+      return html.replace('<!--noscript-links-->', links).replace('<!--noscript-staff-->', staff)
     },
   }
 }

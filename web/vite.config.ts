@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config'
 import { gzip, messages, noscript, wordlist } from './vite-plugins.ts'
 
-// Three HTML pages, each its own entry; every output file is named by its content hash under
+// The HTML pages, each its own entry; every output file is named by its content hash under
 // assets/, which vigild serves as immutable (src/api/static_routes.h).
 export default defineConfig({
   base: '/',
@@ -14,7 +14,13 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     rolldownOptions: {
-      input: { index: 'index.html', report: 'report.html', 'follow-up': 'follow-up.html' },
+      input: {
+        index: 'index.html',
+        report: 'report.html',
+        'follow-up': 'follow-up.html',
+        // The staff app (coordinators).
+        staff: 'staff.html',
+      },
       output: {
         entryFileNames: 'assets/[name]-[hash].js',
         chunkFileNames: 'assets/[name]-[hash].js',

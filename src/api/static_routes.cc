@@ -16,6 +16,9 @@ constexpr WebPage kPages[] = {
     {"/", "index.html"},
     {"/report", "report.html"},
     {"/follow-up", "follow-up.html"},
+    // The staff app (coordinators): one page, its views in the URL fragment, so the keys it
+    // unlocks stay in that page's memory and never need storing between pages.
+    {"/staff", "staff.html"},
 };
 
 constexpr char kImmutable[] = "public, max-age=31536000, immutable";

@@ -54,6 +54,7 @@ class StaticRoutesTest : public ::testing::Test {
     root_ = dir_.path() / "dist";
     Write(root_ / "index.html", "<!doctype html><title>landing</title>");
     Write(root_ / "report.html", "<!doctype html><title>report</title>");
+    Write(root_ / "staff.html", "<!doctype html><title>staff</title>");
     Write(root_ / "assets" / "main-AbCd_12-.js", "console.log('main')");
     Write(root_ / "assets" / "main-AbCd_12-.js.gz", "pretend-gzip");
     Write(root_ / "assets" / "plain.txt", "not hashed");
@@ -92,6 +93,10 @@ TEST_F(StaticRoutesTest, PagesAreHtmlNeverStoredWithTheClientPolicy) {
   EXPECT_EQ(r.Header("Cache-Control"), "no-store");
   EXPECT_EQ(r.Header("Content-Security-Policy"), kWebClientCsp);
   EXPECT_EQ(Get("/report").body, "<!doctype html><title>report</title>");
+  auto staff = Get("/staff");
+  EXPECT_EQ(staff.body, "<!doctype html><title>staff</title>");
+  EXPECT_EQ(staff.Header("Cache-Control"), "no-store");
+  EXPECT_EQ(staff.Header("Content-Security-Policy"), kWebClientCsp);
   // A page the build did not produce sends the reporter to the form that needs no script.
   auto missing = Get("/follow-up");
   EXPECT_EQ(missing.status, 303u);

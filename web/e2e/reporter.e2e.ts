@@ -8,13 +8,14 @@
 //   on the follow-up page;
 // and throughout: no Content-Security-Policy violation, no request to another origin, and the
 // plaintext canaries nowhere in the data directory or the server's log.
-import { createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launch, newPage, Recorder, screenshot, seriousViolations, waitReady } from './browser'
+import { launch, newPage, Recorder, screenshot, seriousViolations } from './browser'
+import { findPlaintext, openPage, sendReport, sha256 } from './helpers'
 import { execFileSync } from 'node:child_process'
 import { Instance, VIGIL_CLI } from './instance'
 import { Administrator } from './staff'
@@ -57,10 +58,6 @@ let passphrase = ''
 let reportId = ''
 let nojsPassphrase = ''
 
-function sha256(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex')
-}
-
 beforeAll(async () => {
   writeFileSync(smallPath, `${canary.smallFile}\nA short statement.\n`.repeat(50))
   const big = randomBytes(20 * 1024 * 1024)
@@ -92,8 +89,7 @@ async function openThread(page: Page): Promise<void> {
 }
 
 async function open(page: Page, path: string): Promise<void> {
-  await page.goto(instance.origin + path)
-  if (!path.startsWith('/nojs/')) await waitReady(page)
+  await openPage(page, instance.origin, path)
 }
 
 describe.sequential('reporter', () => {
@@ -154,20 +150,18 @@ describe.sequential('reporter', () => {
       await route.continue()
     })
     await open(page, '/report?lang=fr')
-    await page.fill('#what', canary.what)
-    await page.fill('#when', 'mars 2026')
-    await page.fill('#where', canary.where)
     await page.selectOption('#where_precision', 'city')
-    await page.fill('#responsible', canary.responsible)
     await page.setInputFiles('#files', [smallPath, bigPath])
     expect(await page.locator('#file-list progress').count()).toBe(2)
-    await page.click('#submit')
-    await page.waitForSelector('#done:not([hidden])', { timeout: 180_000 })
-    passphrase = (await page.textContent('#passphrase')) ?? ''
+    ;({ passphrase, reportId } = await sendReport(page, {
+      what: canary.what,
+      when: 'mars 2026',
+      where: canary.where,
+      responsible: canary.responsible,
+    }))
     const words = passphrase.split(' ')
     expect(words).toHaveLength(8)
     for (const w of words) expect(wordList.has(w), w).toBe(true)
-    reportId = ((await page.textContent('#receipt')) ?? '').match(/[0-9a-f]{32}/)?.[0] ?? ''
     expect(reportId).not.toBe('')
     // The signed receipt, saved from the page, checks offline with the log's public key alone.
     const [receipt] = await Promise.all([page.waitForEvent('download'), page.click('#save-receipt')])
@@ -329,21 +323,8 @@ describe.sequential('reporter', () => {
       bigSample,
       Buffer.from(passphrase),
       Buffer.from(nojsPassphrase),
-    ].filter((n) => n.length > 0)
-    const found: string[] = []
-    let scanned = 0
-    const visit = (dir: string) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name)
-        if (entry.isDirectory()) visit(path)
-        else if (entry.isFile()) {
-          const data = readFileSync(path)
-          scanned += data.length
-          for (const n of needles) if (data.indexOf(n) >= 0) found.push(`${path}: ${n.toString('utf8', 0, 24)}`)
-        }
-      }
-    }
-    visit(instance.dir)
+    ]
+    const { found, scanned } = findPlaintext(instance.dir, needles)
     expect(scanned).toBeGreaterThan(20 * 1024 * 1024)
     expect(instance.serverLog()).toContain('"route":"/v1/uploads/{id}"')
     expect(found).toEqual([])

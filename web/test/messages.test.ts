@@ -19,7 +19,7 @@ function sources(dir: string): string[] {
 
 function usedKeys(): Set<string> {
   const keys = new Set<string>()
-  for (const page of ['index.html', 'report.html', 'follow-up.html']) {
+  for (const page of ['index.html', 'report.html', 'follow-up.html', 'staff.html']) {
     const html = readFileSync(join(web, page), 'utf8')
     for (const m of html.matchAll(/data-i18n="([a-z_]+)"/g)) keys.add(m[1])
     for (const m of html.matchAll(/data-i18n-attr="([^"]+)"/g))
@@ -33,6 +33,13 @@ function usedKeys(): Set<string> {
   for (const kind of ['report', 'follow_up', 'reply']) keys.add(`message_kind_${kind}`)
   for (const name of FIELD_NAMES) keys.add(`field_${name}`)
   for (const p of ['country', 'region', 'city', 'place']) keys.add(`precision_${p}`)
+  // The staff app (src/pages/staff.ts).
+  for (const kind of ['report', 'follow_up', 'reply']) keys.add(`staff_kind_${kind}`)
+  for (const role of ['admin', 'coordinator', 'auditor', 'mirror', 'editor']) keys.add(`staff_role_${role}`)
+  for (const problem of ['wrong_passphrase', 'no_organisation_key', 'key_mismatch', 'locked'])
+    keys.add(`staff_error_${problem}`)
+  for (const problem of ['wrong_credentials', 'missing_fields', 'session_expired']) keys.add(`staff_error_${problem}`)
+  keys.add('staff_noscript')
   return keys
 }
 

@@ -9,6 +9,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
+    // Seconds from Retry-After, when the answer gave one (429 locked_out, 409 receipt_pending).
+    readonly retryAfter: number | null = null,
   ) {
     super(`${status} ${code}`)
   }
@@ -60,7 +62,7 @@ interface RequestOptions {
   credentials?: RequestCredentials
 }
 
-async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+export async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { ...options.headers }
   if (options.json !== undefined) headers['Content-Type'] = 'application/json'
   let response: Response
@@ -84,7 +86,8 @@ async function send(method: string, path: string, options: RequestOptions = {}):
     } catch {
       // Not an error document: keep the status.
     }
-    throw new ApiError(response.status, code)
+    const retry = Number.parseInt(response.headers.get('Retry-After') ?? '', 10)
+    throw new ApiError(response.status, code, Number.isFinite(retry) ? retry : null)
   }
   return response
 }
@@ -117,7 +120,7 @@ export async function postLookup(lookupId: string): Promise<ReportView> {
 }
 
 // /v1/reports/{id}[/{collection}/{item}], the ids checked so that nothing else reaches a path.
-function reportPath(reportId: string, collection?: string, itemId?: string): string {
+export function reportPath(reportId: string, collection?: string, itemId?: string): string {
   for (const id of itemId === undefined ? [reportId] : [reportId, itemId])
     if (!/^[0-9a-f]{32}$/.test(id)) throw new ApiError(0, 'invalid_id')
   return collection === undefined ? `/v1/reports/${reportId}` : `/v1/reports/${reportId}/${collection}/${itemId}`
