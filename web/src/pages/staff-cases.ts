@@ -235,6 +235,8 @@ export class CasePages {
           try {
             await f(e)
           } catch (error) {
+            // A fault of this page rather than of a request: kept on the console for whoever debugs it.
+            if (!(error instanceof ApiError)) console.error(error)
             this.host.handle(error)
           }
         })()
@@ -698,6 +700,7 @@ export class CasePages {
     try {
       await f()
     } catch (error) {
+      if (!(error instanceof ApiError)) console.error(error)
       this.host.handle(error)
     }
   }
