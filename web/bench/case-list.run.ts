@@ -50,7 +50,8 @@ it(`case list: fetch, decrypt and render ${COUNT} cases`, async () => {
     const times: number[] = []
     const heaps: number[] = []
     for (let run = 0; run < RUNS; run++) {
-      await page.goto(`${instance.origin}/staff?lang=en#/cases`)
+      if (run === 0) await page.goto(`${instance.origin}/staff?lang=en#/cases`)
+      else await page.reload()
       await page.waitForSelector('html[data-ready="true"]')
       if (run === 0) {
         await page.fill('#login-name', admin.loginName)
@@ -65,6 +66,16 @@ it(`case list: fetch, decrypt and render ${COUNT} cases`, async () => {
       await page.waitForSelector(`#cases-count[data-loaded="${COUNT}"]`, { timeout: 600_000 })
       await page.waitForSelector('#case-rows tr')
       const ms = await page.evaluate(() => performance.getEntriesByName('casep-case-list').at(-1)?.duration ?? NaN)
+      if (process.env.BENCH_DETAIL) {
+        const detail = await page.evaluate(() => {
+          const start = performance.getEntriesByName('casep-load-start').at(-1)?.startTime ?? 0
+          return performance
+            .getEntriesByType('resource')
+            .filter((e) => e.startTime >= start - 1)
+            .map((e) => `${e.name.replace(location.origin, '')} ${(e.startTime - start).toFixed(0)}+${e.duration.toFixed(0)} ms`)
+        })
+        console.log(detail.join('\n'))
+      }
       await cdp.send('HeapProfiler.collectGarbage')
       const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
       times.push(ms)

@@ -38,7 +38,7 @@ import { validateCase } from '../cases/validate'
 import type { Translator } from '../i18n/i18n'
 import { getStaffAttachment } from '../staff/api'
 import { buildPackage, summaryHtml, type SummaryText } from '../staff/case-export'
-import { CaseStore, serverCaseSource, type LoadedCase } from '../staff/case-store'
+import { CaseStore, workerCaseSource, type LoadedCase } from '../staff/case-store'
 import {
   getCase,
   getRevision,
@@ -290,7 +290,13 @@ export class CasePages {
       await this.loading
       return this.store
     }
-    const store = new CaseStore(serverCaseSource((c) => this.keys.decrypt(c)))
+    const keys = this.keys
+    const store = new CaseStore(
+      workerCaseSource(
+        (c) => keys.decrypt(c),
+        keys.generations.map((g) => keys.organisationIdentity(g)),
+      ),
+    )
     this.store = store
     performance.mark('casep-load-start')
     this.host.say(this.t.t('casep_loading_cases'))

@@ -7,6 +7,7 @@ import { parseCase } from '../cases/validate'
 import { CaseIndex } from '../cases/search'
 import type { CaseDocument } from '../cases/model'
 import { getCasePage, type CaseSummary } from './cases-api'
+import type { OpenRequest, OpenResponse } from './case-worker'
 
 export interface LoadedCase {
   summary: CaseSummary
@@ -16,10 +17,55 @@ export interface LoadedCase {
 export interface CaseSource {
   page(after?: string): Promise<{ cases: CaseSummary[]; next?: string }>
   decrypt(ciphertext: Uint8Array): Promise<Uint8Array>
+  // Opens a batch elsewhere (workers); absent: decrypt() and validation on this thread.
+  openBatch?(items: { id: string; ciphertext: string }[]): Promise<(CaseDocument | null)[]>
+  close?(): void
 }
 
 export function serverCaseSource(decrypt: (c: Uint8Array) => Promise<Uint8Array>): CaseSource {
   return { page: (after) => getCasePage(after), decrypt }
+}
+
+// A source that opens batches in `workers` workers (case-worker.ts), given the organisation
+// identities; close() ends the workers and so their copy of the identities.
+export function workerCaseSource(
+  decrypt: (c: Uint8Array) => Promise<Uint8Array>,
+  identities: string[],
+  workers = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)),
+): CaseSource {
+  if (typeof Worker === 'undefined') return serverCaseSource(decrypt)
+  const pool = Array.from(
+    { length: workers },
+    () => new Worker(new URL('./case-worker.ts', import.meta.url), { type: 'module' }),
+  )
+  const pending = new Map<number, { resolve(docs: (CaseDocument | null)[]): void; reject(e: Error): void }>()
+  let next = 0
+  for (const w of pool) {
+    w.onmessage = (event: MessageEvent<OpenResponse>) => {
+      const call = pending.get(event.data.id)
+      pending.delete(event.data.id)
+      call?.resolve(event.data.docs)
+    }
+    w.onerror = () => {
+      for (const call of pending.values()) call.reject(new Error('a case worker failed'))
+      pending.clear()
+    }
+  }
+  return {
+    page: (after) => getCasePage(after),
+    decrypt,
+    openBatch(items) {
+      const id = next++
+      const worker = pool[id % pool.length]
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject })
+        worker.postMessage({ id, identities, items } satisfies OpenRequest)
+      })
+    },
+    close() {
+      for (const w of pool) w.terminate()
+    },
+  }
 }
 
 // Lets the browser paint and handle input between batches.
@@ -27,40 +73,90 @@ function breathe(): Promise<void> {
   return new Promise((ok) => setTimeout(ok, 0))
 }
 
-export const BATCH = 64
+export const BATCH = 250
 
 export class CaseStore {
   cases = new Map<string, LoadedCase>()
-  index = new CaseIndex()
+  private searchIndex: CaseIndex | null = null
+  private indexing: ReturnType<typeof setTimeout> | null = null
 
   constructor(private readonly source: CaseSource) {}
 
   // Fetches and decrypts the whole caseload; `progress` after each batch. The next page is
-  // fetched while the current one is decrypted.
+  // fetched while the current one is opened; batches go to the workers all at once, when the
+  // source has them, else one after the other with a pause for the page between them.
   async load(progress: (done: number) => void = () => {}): Promise<void> {
     const cases = new Map<string, LoadedCase>()
-    const index = new CaseIndex()
     let done = 0
-    let pending = this.source.page()
-    for (;;) {
-      const page = await pending
-      const more = page.next !== undefined && page.cases.length > 0
-      if (more) pending = this.source.page(page.next)
-      for (let i = 0; i < page.cases.length; i += BATCH) {
-        const batch = page.cases.slice(i, i + BATCH)
-        const opened = await Promise.all(batch.map((s) => this.open(s)))
-        for (const c of opened) {
-          cases.set(c.summary.id, c)
-          if (c.doc) index.add(c.doc)
-        }
-        done += batch.length
-        progress(done)
-        await breathe()
+    try {
+      let pending = this.source.page()
+      for (;;) {
+        const page = await pending
+        const more = page.next !== undefined && page.cases.length > 0
+        if (more) pending = this.source.page(page.next)
+        const batches: CaseSummary[][] = []
+        for (let i = 0; i < page.cases.length; i += BATCH) batches.push(page.cases.slice(i, i + BATCH))
+        const opened = await Promise.all(
+          batches.map(async (batch) => {
+            const result = await this.openBatch(batch)
+            done += batch.length
+            progress(done)
+            return result
+          }),
+        )
+        for (const batch of opened) for (const c of batch) cases.set(c.summary.id, c)
+        if (!more) break
       }
-      if (!more) break
+    } finally {
+      this.source.close?.()
     }
     this.cases = cases
-    this.index = index
+    this.searchIndex = null
+    this.indexSoon()
+  }
+
+  // The search index, built in the background after a load (a few hundred cases at a time),
+  // or now, when a search comes first.
+  get index(): CaseIndex {
+    if (this.indexing !== null) clearTimeout(this.indexing)
+    this.indexing = null
+    if (!this.searchIndex) {
+      this.searchIndex = new CaseIndex()
+      for (const c of this.cases.values()) if (c.doc) this.searchIndex.add(c.doc)
+    }
+    return this.searchIndex
+  }
+
+  private indexSoon(): void {
+    const all = [...this.cases.values()]
+    const index = new CaseIndex()
+    let at = 0
+    const step = () => {
+      for (const end = Math.min(all.length, at + 500); at < end; at++) if (all[at].doc) index.add(all[at].doc!)
+      if (at < all.length) this.indexing = setTimeout(step, 0)
+      else {
+        this.indexing = null
+        this.searchIndex = index
+      }
+    }
+    this.indexing = setTimeout(step, 0)
+  }
+
+  private async openBatch(batch: CaseSummary[]): Promise<LoadedCase[]> {
+    const bare = batch.map((s) => {
+      const copy = { ...s }
+      delete copy.ciphertext
+      return copy
+    })
+    if (this.source.openBatch) {
+      const withText = batch.filter((s) => s.ciphertext)
+      const docs = await this.source.openBatch(withText.map((s) => ({ id: s.id, ciphertext: s.ciphertext! })))
+      const byId = new Map(withText.map((s, i) => [s.id, docs[i]]))
+      return bare.map((summary) => ({ summary, doc: byId.get(summary.id) ?? null }))
+    }
+    const opened = await Promise.all(batch.map((s) => this.open(s)))
+    await breathe()
+    return opened
   }
 
   private async open(summary: CaseSummary): Promise<LoadedCase> {
@@ -80,7 +176,14 @@ export class CaseStore {
   // A revision this page stored (or reloaded): replaces the case in the list and the index.
   put(summary: CaseSummary, doc: CaseDocument): void {
     this.cases.set(summary.id, { summary, doc })
-    this.index.add(doc)
+    if (this.indexing !== null) {
+      // Mid-way through the background index: built again when first searched.
+      clearTimeout(this.indexing)
+      this.indexing = null
+      this.searchIndex = null
+    } else {
+      this.searchIndex?.add(doc)
+    }
   }
 
   get(id: string): LoadedCase | undefined {
