@@ -7,6 +7,7 @@
 //   reporter's follow-up page, and the reporter's answer shows as a new follow-up;
 // - sign-out, sign-in again in Arabic (right to left), and unlock after a language change in
 //   French and Spanish; a session that ends on the server sends the page back to sign-in;
+//   without WebAssembly the page says why it cannot sign in;
 // and throughout: no Content-Security-Policy violation, no request to another origin, and the
 // plaintext canaries nowhere in the data directory or the server's log.
 import { execFileSync } from 'node:child_process'
@@ -107,6 +108,7 @@ describe.sequential('coordinator', () => {
         els.filter((e) => e.textContent === (e as HTMLElement).dataset.i18n || e.textContent === '').length,
       )
       expect(untranslated, lang).toBe(0)
+      expect(await page.isVisible('#sign-out')).toBe(false)
       await expectNoViolations(page)
       if (lang === 'en' || lang === 'ar') await screenshot(page, `staff-signin-${lang}`)
     }
@@ -287,6 +289,21 @@ describe.sequential('coordinator', () => {
     expect(await page.textContent('#error')).toContain('Your session has ended')
     expect(await page.locator('#inbox-rows tr').count()).toBe(0)
   }, 60_000)
+
+  it('without WebAssembly (Tor Browser, \u201cSafer\u201d) says so and offers no sign-in', async () => {
+    const noWasm = await browser.newContext({ locale: 'es-ES' })
+    recorder.watch(noWasm)
+    await noWasm.addInitScript(() => {
+      delete (globalThis as { WebAssembly?: unknown }).WebAssembly
+    })
+    const page = await newPage(noWasm, recorder)
+    await open(page, '/staff')
+    expect(await page.getAttribute('html', 'lang')).toBe('es')
+    expect(await page.isVisible('#wasm-notice')).toBe(true)
+    expect(await page.isDisabled('#signin-form button')).toBe(true)
+    await expectNoViolations(page)
+    await noWasm.close()
+  })
 
   it('met no policy violation, no other origin and no script error', () => {
     expect(recorder.cspViolations).toEqual([])
