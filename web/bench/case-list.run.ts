@@ -46,6 +46,7 @@ it(`case list: fetch, decrypt and render ${COUNT} cases`, async () => {
     const browser = await launch()
     const context = await browser.newContext({ locale: 'en-GB' })
     const page = await context.newPage()
+    if (process.env.BENCH_DETAIL) page.on('console', (m) => console.log('console', m.text()))
     const cdp = await context.newCDPSession(page)
     const times: number[] = []
     const heaps: number[] = []

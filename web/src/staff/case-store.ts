@@ -89,24 +89,27 @@ export class CaseStore {
     const cases = new Map<string, LoadedCase>()
     let done = 0
     try {
+      // Every batch is handed over as soon as its page arrives, so the workers never wait for
+      // the slowest batch of a page before starting on the next one.
+      const inFlight: Promise<LoadedCase[]>[] = []
       let pending = this.source.page()
       for (;;) {
         const page = await pending
         const more = page.next !== undefined && page.cases.length > 0
         if (more) pending = this.source.page(page.next)
-        const batches: CaseSummary[][] = []
-        for (let i = 0; i < page.cases.length; i += BATCH) batches.push(page.cases.slice(i, i + BATCH))
-        const opened = await Promise.all(
-          batches.map(async (batch) => {
-            const result = await this.openBatch(batch)
-            done += batch.length
-            progress(done)
-            return result
-          }),
-        )
-        for (const batch of opened) for (const c of batch) cases.set(c.summary.id, c)
+        for (let i = 0; i < page.cases.length; i += BATCH) {
+          const batch = page.cases.slice(i, i + BATCH)
+          inFlight.push(
+            this.openBatch(batch).then((opened) => {
+              done += batch.length
+              progress(done)
+              return opened
+            }),
+          )
+        }
         if (!more) break
       }
+      for (const batch of await Promise.all(inFlight)) for (const c of batch) cases.set(c.summary.id, c)
     } finally {
       this.source.close?.()
     }
