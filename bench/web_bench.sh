@@ -10,4 +10,4 @@ echo "== web client (web/bench/page-load.mjs)"
 # The coordinator's case list with 10,000 cases (web/bench/case-list.run.ts); target under 2 s.
 echo "== case pages (web/bench/case-list.run.ts)"
 (cd "$root/web" && VIGIL_CLI="$build/src/cli/vigil" VIGILD="$build/src/server/vigild" \
-  npx vitest run --config bench/vitest.config.ts --reporter=dot 2>&1 | grep -E '^(==|  |setup|run )')
+  NO_COLOR=1 npx vitest run --config bench/vitest.config.ts 2>&1 | grep -E '^(== |  [a-zJ]|setup: |run [0-9])')
