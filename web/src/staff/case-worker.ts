@@ -8,6 +8,7 @@ import { base64, bech32 } from '@scure/base'
 import { Decrypter } from 'age-encryption'
 import type { CaseDocument } from '../cases/model'
 import { parseCase } from '../cases/validate'
+import { decryptSmall } from './age-small'
 
 export interface OpenRequest {
   id: number
@@ -54,7 +55,7 @@ async function open(identities: string[], item: { id: string; ciphertext: string
       decrypter = makeDecrypter(identities)
       held = key
     }
-    const text = await (await decrypter).decrypt(base64.decode(item.ciphertext), 'text')
+    const text = new TextDecoder().decode(await decryptSmall(await decrypter, base64.decode(item.ciphertext)))
     const parsed = parseCase(text)
     return parsed.ok && parsed.value.case_id === item.id ? parsed.value : null
   } catch {
