@@ -102,6 +102,11 @@ export class Administrator {
     this.cookie = (response.headers.get('set-cookie') ?? '').split(';')[0]
   }
 
+  // A request with this session's cookie (the case pages' tests and benchmark store cases).
+  request(path: string, init: RequestInit = {}): Promise<Response> {
+    return this.instance.fetch(path, { ...init, headers: { ...(init.headers as Record<string, string>), Cookie: this.cookie } })
+  }
+
   private get(path: string): Promise<Response> {
     return this.instance.fetch(path, { headers: { Cookie: this.cookie } })
   }

@@ -23,13 +23,14 @@ import {
 import { KeyError, StaffKeys } from '../staff/keys'
 import { classify, currentSession, signIn, SignInError, signOut, type StaffSession } from '../staff/session'
 import { element, markReady, requireWebAssembly, startPage } from './page'
+import { CasePages } from './staff-cases'
 
 const PAGE_SIZE = 25
 
 const t = await startPage()
 const status = element<HTMLParagraphElement>('status')
 const errorBox = element<HTMLParagraphElement>('error')
-const views = ['signin-view', 'unlock-view', 'inbox-view', 'report-view'] as const
+const views = ['signin-view', 'unlock-view', 'inbox-view', 'report-view', 'cases-view', 'case-view', 'stats-view'] as const
 type View = (typeof views)[number]
 
 let session: StaffSession | null = null
@@ -99,6 +100,7 @@ function forget(): void {
   element('report-heading').textContent = ''
   element('report-meta').textContent = ''
   element<HTMLTextAreaElement>('reply').value = ''
+  cases.forget()
 }
 
 // A staff request failed: when the session has ended, back to sign-in without the keys.
@@ -191,6 +193,7 @@ element('sign-out').addEventListener('click', async () => {
 
 async function route(): Promise<void> {
   if (!keys || !inbox) return
+  if (await cases.route(location.hash)) return
   const match = location.hash.match(/^#\/reports\/([0-9a-f]{32})$/)
   if (match) await showReport(match[1])
   else await showInbox()
@@ -467,6 +470,21 @@ element<HTMLFormElement>('reply-form').addEventListener('submit', async (event) 
   } catch (error) {
     handle(error)
   }
+})
+
+// ---- Cases (staff-cases.ts)
+
+const cases = new CasePages({
+  t,
+  keys: () => keys,
+  show: (view, focus) => show(view, focus),
+  say,
+  fail,
+  handle,
+})
+element('case-from-report').addEventListener('click', () => {
+  errorBox.textContent = ''
+  if (thread) void cases.fromReport(thread)
 })
 
 // ---- Start
