@@ -10,13 +10,13 @@
 // note's canary nowhere in the data directory or the server's log.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launch, newPage, Recorder, screenshot, seriousViolations } from './browser'
-import { findPlaintext, openPage, sendReport, sha256 } from './helpers'
+import { newPage, Recorder, screenshot, seriousViolations } from './browser'
+import { findPlaintext, openPage, sendReport, sha256, startStaffWorld, stopStaffWorld, type StaffWorld } from './helpers'
 import { Instance, VIGIL_CLI } from './instance'
 import { Administrator } from './staff'
 
@@ -30,7 +30,6 @@ const canary = {
 
 let instance: Instance
 let admin: Administrator
-let browser: Browser
 let context: BrowserContext
 let recorder: Recorder
 let page: Page
@@ -39,21 +38,14 @@ const evidencePath = join(filesDir, 'photo-menace.pdf')
 let reportId = ''
 let caseId = ''
 
+let world: StaffWorld | undefined
+
 beforeAll(async () => {
-  writeFileSync(evidencePath, Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(`${canary.file}\n`.repeat(200))]))
-  instance = await Instance.start()
-  admin = await Administrator.enrol(instance)
-  browser = await launch()
-  recorder = new Recorder(instance.origin)
-  context = await browser.newContext({ acceptDownloads: true, locale: 'en-GB' })
-  recorder.watch(context)
+  world = await startStaffWorld(evidencePath, canary.file, 200)
+  ;({ instance, admin, context, recorder } = world)
 }, 120_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await instance?.remove()
-  rmSync(filesDir, { recursive: true, force: true })
-})
+afterAll(() => stopStaffWorld(world, filesDir))
 
 async function visible(p: Page, view: string): Promise<void> {
   await p.waitForSelector(`#${view}:not([hidden])`, { timeout: 60_000 })
@@ -66,8 +58,11 @@ async function saved(p: Page, before: number): Promise<void> {
     .toContain(`Revision ${before + 1}`)
 }
 
+// The revision the case view shows, once it shows one (a loaded machine may still be opening it).
 async function revision(p: Page): Promise<number> {
-  return Number(((await p.textContent('#case-meta')) ?? '').match(/Revision (\d+)/)?.[1] ?? 0)
+  const text = async () => ((await p.textContent('#case-meta')) ?? '').match(/Revision (\d+)/)?.[1] ?? ''
+  await expect.poll(text, { timeout: 60_000 }).not.toBe('')
+  return Number(await text())
 }
 
 async function openForms(p: Page): Promise<void> {

@@ -12,13 +12,13 @@
 // plaintext canaries nowhere in the data directory or the server's log.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launch, newPage, Recorder, screenshot, seriousViolations } from './browser'
-import { findPlaintext, openPage, sendReport, sha256 } from './helpers'
+import { newPage, Recorder, screenshot, seriousViolations } from './browser'
+import { findPlaintext, openPage, sendReport, sha256, startStaffWorld, stopStaffWorld, type StaffWorld } from './helpers'
 import { Instance, VIGIL_CLI } from './instance'
 import { Administrator } from './staff'
 
@@ -44,21 +44,14 @@ const evidencePath = join(filesDir, 'témoignage.pdf')
 let passphrase = ''
 let reportId = ''
 
+let world: StaffWorld | undefined
+
 beforeAll(async () => {
-  writeFileSync(evidencePath, Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(`${canary.file}\n`.repeat(300))]))
-  instance = await Instance.start()
-  admin = await Administrator.enrol(instance)
-  browser = await launch()
-  recorder = new Recorder(instance.origin)
-  context = await browser.newContext({ acceptDownloads: true, locale: 'en-GB' })
-  recorder.watch(context)
+  world = await startStaffWorld(evidencePath, canary.file, 300)
+  ;({ instance, admin, browser, context, recorder } = world)
 }, 120_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await instance?.remove()
-  rmSync(filesDir, { recursive: true, force: true })
-})
+afterAll(() => stopStaffWorld(world, filesDir))
 
 async function open(page: Page, path: string): Promise<void> {
   await openPage(page, instance.origin, path)

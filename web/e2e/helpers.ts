@@ -1,11 +1,13 @@
 // What several end-to-end files do alike: open a page of the client and wait for its code,
 // send a report through the report page, hash files, and search a directory for plaintext
-// that must never reach the server's disk.
+// that must never reach the server's disk, and set up and tear down what a staff flow needs.
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
-import { waitReady } from './browser'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launch, Recorder, waitReady } from './browser'
+import { Instance } from './instance'
+import { Administrator } from './staff'
 
 export function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex')
@@ -51,4 +53,33 @@ export function findPlaintext(dir: string, needles: Buffer[]): { found: string[]
   }
   visit(dir)
   return { found, scanned }
+}
+
+// What a staff flow runs against: a fresh instance with its first administrator enrolled,
+// Chromium with one recorded context that accepts downloads, and an evidence PDF holding
+// `fileCanary` on `lines` lines at `evidencePath`.
+export interface StaffWorld {
+  instance: Instance
+  admin: Administrator
+  browser: Browser
+  context: BrowserContext
+  recorder: Recorder
+}
+
+export async function startStaffWorld(evidencePath: string, fileCanary: string, lines: number): Promise<StaffWorld> {
+  writeFileSync(evidencePath, Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(`${fileCanary}\n`.repeat(lines))]))
+  const instance = await Instance.start()
+  const admin = await Administrator.enrol(instance)
+  const browser = await launch()
+  const recorder = new Recorder(instance.origin)
+  const context = await browser.newContext({ acceptDownloads: true, locale: 'en-GB' })
+  recorder.watch(context)
+  return { instance, admin, browser, context, recorder }
+}
+
+// Closes the browser, removes the instance and the files folder; safe when start failed.
+export async function stopStaffWorld(world: StaffWorld | undefined, filesDir: string): Promise<void> {
+  await world?.browser.close()
+  await world?.instance.remove()
+  rmSync(filesDir, { recursive: true, force: true })
 }
