@@ -228,6 +228,9 @@ void AddCaseRoutes(http::Server& server, CaseRouteDeps deps) {
                  if (!actor) co_return ErrorResponse(actor.error(), rid);
                  auto index = records::ParseDecimal(ctx.Param("index"));
                  if (!index) co_return ErrorResponse(MakeError(Errc::kNotFound, "log index"), rid);
+                 // Past the sequenced entries no checkpoint will ever come: 404, not "pending".
+                 if (static_cast<std::uint64_t>(*index) >= d->appender->size())
+                   co_return ErrorResponse(MakeError(Errc::kNotFound, "log entry"), rid);
                  auto work = [d, rid, index = static_cast<std::uint64_t>(*index)]() {
                    return ReceiptResponse(*d->log, d->log_key, index, rid);
                  };

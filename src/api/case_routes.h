@@ -10,6 +10,7 @@
 #include "cases/cases.h"
 #include "http/server.h"
 #include "store/blob_store.h"
+#include "translog/appender.h"
 #include "translog/log_directory.h"
 #include "translog/signed_note.h"
 
@@ -23,6 +24,7 @@ struct CaseRouteDeps {
   translog::VerifierKey log_key;
   boost::asio::thread_pool* pool;
   std::uint64_t max_revision_bytes = 4 << 20;  // base64 included
+  const translog::Appender* appender = nullptr;  // how far the log reaches (receipts)
 };
 
 // Adds /v1/cases and below, and /v1/receipts/{index}. `deps` must outlive the server.

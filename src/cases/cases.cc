@@ -2,6 +2,7 @@
 #include "cases/cases.h"
 
 #include "base/hex.h"
+#include "cases/export.h"
 #include "reports/ciphertext.h"
 #include "store/values.h"
 
@@ -175,17 +176,11 @@ Result<CaseAck> Cases::RecordExport(std::string_view case_id, std::int64_t revis
     return MakeError(Errc::kInvalidArgument, "no such revision to export");
   translog::ObjectId id{};
   random_.Fill(id);
-  records::RecordBuilder record("case-custody");
-  record.Add("id", IdText(id));
-  record.Add("case", case_id);
-  record.Add("event", "export");
-  record.Add("revision", std::to_string(revision));
-  record.Add("manifest-sha256", manifest_sha256);
   records::Change change;
   change.type = EntryType::kCaseRevision;
   change.id = id;
   change.actor = by;
-  change.blob = record.Finish();
+  change.blob = ExportCustodyRecord(IdText(id), case_id, revision, manifest_sha256);
   VIGIL_ASSIGN_OR_RETURN(auto committed, ledger_.Commit({std::move(change)}));
   return CaseAck{std::string(case_id), revision, committed.first_index};
 }

@@ -7,6 +7,7 @@
 #include "base/hex.h"
 #include "crypto/sha256.h"
 #include "records/ledger.h"
+#include "records/record.h"
 #include "reports/ciphertext.h"
 #include "translog/checkpoint.h"
 #include "translog/entry.h"
@@ -129,12 +130,47 @@ Result<translog::Entry> CheckReceipt(const translog::Receipt& receipt, std::uint
   return *entry;
 }
 
+// `manifest.receipt`: the custody entry that logged the manifest's digest, under a checkpoint
+// of the same log no older than the manifest's. Returns the entry's index.
+Result<std::uint64_t> CheckAnchor(const Bytes& anchor, const Bytes& manifest_bytes,
+                                  const ExportManifest& m, const translog::Checkpoint& checkpoint,
+                                  const translog::VerifierKey& key) {
+  const std::string where(kAnchorName);
+  auto receipt = translog::ParseReceipt(
+      std::string_view(reinterpret_cast<const char*>(anchor.data()), anchor.size()));
+  if (!receipt) return MakeError(Errc::kInvalidArgument, where + ": not a receipt");
+  auto anchored = translog::VerifyReceipt(*receipt, key);
+  if (!anchored) return MakeError(Errc::kUnauthenticated, where + ": the receipt does not verify");
+  if (anchored->origin != m.log_origin || anchored->size < checkpoint.size)
+    return MakeError(Errc::kInvalidArgument,
+                     where + ": under a checkpoint of another log or older than the manifest's");
+  auto entry = translog::DecodeEntry(receipt->entry);
+  if (!entry || entry->type != EntryType::kCaseRevision)
+    return MakeError(Errc::kInvalidArgument, where + ": the entry is not a case custody entry");
+  Bytes record = ExportCustodyRecord(records::IdText(entry->object_id), m.case_id, m.revision,
+                                     HexEncode(crypto::Sha256(manifest_bytes)));
+  if (entry->blob_size != record.size() || entry->blob_sha256 != crypto::Sha256(record))
+    return MakeError(Errc::kCorrupt, where + ": the logged export is of another manifest");
+  return receipt->index;
+}
+
 const Bytes* Member(const std::map<std::string, Bytes>& members, const std::string& name) {
   auto it = members.find(name);
   return it == members.end() ? nullptr : &it->second;
 }
 
 }  // namespace
+
+Bytes ExportCustodyRecord(std::string_view event_id, std::string_view case_id,
+                          std::int64_t revision, std::string_view manifest_sha256) {
+  records::RecordBuilder record("case-custody");
+  record.Add("id", event_id);
+  record.Add("case", case_id);
+  record.Add("event", "export");
+  record.Add("revision", std::to_string(revision));
+  record.Add("manifest-sha256", manifest_sha256);
+  return record.Finish();
+}
 
 bool IsSafeMemberName(std::string_view name) {
   if (name.empty() || name.size() > 255 || name.front() == '/' || name.back() == '/') return false;
@@ -263,6 +299,11 @@ Result<ExportCheck> VerifyExport(const std::map<std::string, Bytes>& members,
         return MakeError(Errc::kCorrupt, f.path + ": differs from what " + c.path + " decrypts to");
     }
     ++out.evidence;
+  }
+  if (const Bytes* anchor = Member(members, std::string(kAnchorName))) {
+    listed.insert(std::string(kAnchorName));
+    VIGIL_ASSIGN_OR_RETURN(out.anchored_at, CheckAnchor(*anchor, *manifest_bytes, m, checkpoint,
+                                                        log_key));
   }
   for (const auto& [name, bytes] : members)
     if (!listed.contains(name))

@@ -22,6 +22,14 @@ namespace vigil::cases {
 
 inline constexpr std::string_view kExportFormat = "vigil-case-export/v1";
 inline constexpr std::string_view kManifestName = "manifest.json";
+// The receipt of the custody entry that logged the manifest's SHA-256 (made after the manifest,
+// so it cannot be listed in it): anchors the manifest itself in the log.
+inline constexpr std::string_view kAnchorName = "manifest.receipt";
+
+// The `case-custody` record of an export (docs/formats/records.md): what the server stores and
+// the log commits to when a package is made, and what `VerifyExport` rebuilds to check the anchor.
+Bytes ExportCustodyRecord(std::string_view event_id, std::string_view case_id,
+                          std::int64_t revision, std::string_view manifest_sha256);
 
 struct ExportCiphertext {
   std::string path;
@@ -68,6 +76,7 @@ struct ExportCheck {
   std::size_t files = 0, evidence = 0, entries = 0;
   std::uint64_t checkpoint_size = 0;
   bool decrypted = false;  // every evidence ciphertext opened and matched its original
+  std::optional<std::uint64_t> anchored_at;  // log index of the custody entry of the manifest
 };
 
 // Checks a whole package (docs/formats/case-export.md, "What vigil verify-export checks"):

@@ -169,6 +169,40 @@ TEST_F(ExportTest, MissingExtraOrForeignPartsAreRefused) {
   EXPECT_EQ(Verify(Package(), &wrong).error().code, Errc::kCorrupt);
 }
 
+// The manifest itself is anchored by the receipt of the custody entry that logged its digest.
+TEST_F(ExportTest, TheManifestReceiptAnchorsTheManifest) {
+  auto package = Package();
+  const Bytes& manifest = package["manifest.json"];
+  std::string case_id(manifest_["case_id"].as_string());
+  auto anchor_for = [&](std::string_view digest) {
+    auto logged = ValueOf(cases_.RecordExport(case_id, 1, digest, translog::ActorId{3}));
+    ValueOf(instance_.log().PublishNow());
+    auto fetch = [this](const std::string& path) { return instance_.log_dir().Read(path); };
+    return std::pair(logged.log_index,
+                     ToBytes(translog::FormatReceipt(ValueOf(
+                         translog::MakeReceipt(fetch, instance_.verifier_key(), logged.log_index)))));
+  };
+  EXPECT_FALSE(ValueOf(Verify(package)).anchored_at.has_value());
+
+  auto [index, anchor] = anchor_for(Hex256(manifest));
+  package[std::string(kAnchorName)] = anchor;
+  EXPECT_EQ(ValueOf(Verify(package)).anchored_at, index);
+  for (std::size_t at : {std::size_t{0}, anchor.size() / 2, anchor.size() - 2}) {
+    auto changed = package;
+    changed[std::string(kAnchorName)][at] ^= 0x01;
+    EXPECT_FALSE(Verify(changed).has_value()) << "anchor byte " << at;
+  }
+
+  // The export of another manifest, and a receipt of an entry that is no export.
+  auto other = package;
+  other[std::string(kAnchorName)] = anchor_for(std::string(64, 'a')).second;
+  EXPECT_EQ(Verify(other).error().code, Errc::kCorrupt);
+  std::string report_receipt(
+      manifest_["entries"].as_array()[0].as_object()["receipt"].as_string());
+  other[std::string(kAnchorName)] = ToBytes(report_receipt);
+  EXPECT_EQ(Verify(other).error().code, Errc::kInvalidArgument);
+}
+
 TEST_F(ExportTest, ManifestsAreParsedStrictly) {
   for (const char* name : {"", "/abs", "a/../b", "a//b", "./a", "a\\b", "c:x", "a/"})
     EXPECT_FALSE(IsSafeMemberName(name)) << name;

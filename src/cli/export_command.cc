@@ -95,12 +95,15 @@ Status VerifyExportCommand(const ExportFlags& flags) {
   for (const auto& id : owned) identities.push_back(&id);
   VIGIL_ASSIGN_OR_RETURN(auto members, ReadZip(flags.package));
   VIGIL_ASSIGN_OR_RETURN(cases::ExportCheck check, cases::VerifyExport(members, key, identities));
+  std::string anchor = check.anchored_at
+                           ? "the manifest logged at index " + std::to_string(*check.anchored_at)
+                           : "the manifest not anchored (no manifest.receipt)";
   std::printf(
       "verify-export: OK: case %s revision %lld: %zu files (%zu evidence, %s), %zu more log "
-      "entries, all under the signed checkpoint of size %llu\n",
+      "entries, all under the signed checkpoint of size %llu; %s\n",
       check.case_id.c_str(), static_cast<long long>(check.revision), check.files, check.evidence,
       check.decrypted ? "each the plaintext of its stored ciphertext" : "not decrypted",
-      check.entries, static_cast<unsigned long long>(check.checkpoint_size));
+      check.entries, static_cast<unsigned long long>(check.checkpoint_size), anchor.c_str());
   return OkStatus();
 }
 

@@ -159,7 +159,7 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   api::AddTrackerRoutes(server, {&tracker_edits, &accounts, &blocking});
   api::AddStatisticsRoutes(server, {&publications, &accounts, &*log_dir, log_key, &blocking});
   api::AddCaseRoutes(server, {&cases, &accounts, blobs->get(), &*log_dir, log_key, &blocking,
-                              config.max_body_bytes});
+                              config.max_body_bytes, appender->get()});
   api::FormRouteDeps form_deps;
   form_deps.reports = &reports;
   form_deps.blobs = blobs->get();

@@ -746,6 +746,8 @@ TEST_P(AccountApiTest, CasesAreOpaqueRevisionsWithACustodyLog) {
   EXPECT_EQ(receipt.status, 200u) << receipt.body;
   EXPECT_EQ(ErrorCode(server_.Send("GET", receipt_url)), "unauthenticated");
   EXPECT_EQ(ErrorCode(server_.Send("GET", "/v1/receipts/x", "", As(admin))), "not_found");
+  // An index the log has not reached will never have a receipt: not "pending".
+  EXPECT_EQ(ErrorCode(server_.Send("GET", "/v1/receipts/999999999", "", As(admin))), "not_found");
   EXPECT_EQ(FilesContaining(server_.data_dir(), canary), std::vector<std::string>{});
 
   // A package of the exported revision, as the browser makes it (without evidence here:

@@ -188,6 +188,7 @@ describe.sequential('cases', () => {
       encoding: 'utf8',
     })
     expect(out).toContain('verify-export: OK')
+    expect(out).toMatch(/the manifest logged at index \d+/)
     const withoutIdentity = execFileSync(VIGIL_CLI, ['verify-export', zipPath, '--key', instance.verifierKey], { encoding: 'utf8' })
     expect(withoutIdentity).toContain('verify-export: OK')
 

@@ -37,7 +37,7 @@ import { BASE_TAXONOMY, label, offered, topLevel, type ListName } from '../cases
 import { validateCase } from '../cases/validate'
 import type { Translator } from '../i18n/i18n'
 import { getStaffAttachment } from '../staff/api'
-import { buildPackage, summaryHtml, type SummaryText } from '../staff/case-export'
+import { buildPackage, packageZip, summaryHtml, type SummaryText } from '../staff/case-export'
 import { CaseStore, workerCaseSource, type LoadedCase } from '../staff/case-store'
 import {
   getCase,
@@ -984,7 +984,8 @@ export class CasePages {
       receipt: (index) => waitReceipt(index),
     })
     const ack = await postExport(c.summary.id, c.doc.revision, built.manifestSha256)
-    download(built.zip, `vigil-case-${c.summary.id.slice(0, 8)}-r${c.doc.revision}.zip`, 'application/zip')
+    const zip = packageZip(built, await waitReceipt(ack.log_index))
+    download(zip, `vigil-case-${c.summary.id.slice(0, 8)}-r${c.doc.revision}.zip`, 'application/zip')
     await this.showCase(c.summary.id)
     this.host.say(this.t.t('casep_export_done', { index: ack.log_index, files: built.manifest.files.length }))
   }

@@ -127,7 +127,7 @@ export function summaryHtml(s: SummaryText): string {
 }
 
 export interface BuiltPackage {
-  zip: Uint8Array
+  members: Record<string, Uint8Array> // every member but the anchor, the manifest included
   manifest: ExportManifest
   manifestBytes: Uint8Array
   manifestSha256: string
@@ -217,7 +217,14 @@ export async function buildPackage(
   }
   const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest, null, 1) + '\n')
   members['manifest.json'] = manifestBytes
+  return { members, manifest, manifestBytes, manifestSha256: hexSha256(manifestBytes) }
+}
+
+// The ZIP of a built package, with `anchor` as `manifest.receipt`: the receipt of the custody
+// entry that logged the manifest's digest (POST /v1/cases/{id}/exports), made after the manifest
+// and so not listed in it (docs/formats/case-export.md).
+export function packageZip(built: BuiltPackage, anchor: string): Uint8Array {
+  const members = { ...built.members, 'manifest.receipt': new TextEncoder().encode(anchor) }
   // Already-compressed originals gain little; level 6 keeps the summary and manifest small.
-  const zip = zipSync(members, { level: 6 })
-  return { zip, manifest, manifestBytes, manifestSha256: hexSha256(manifestBytes) }
+  return zipSync(members, { level: 6 })
 }
