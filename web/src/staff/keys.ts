@@ -12,6 +12,7 @@ import { Decrypter, identityToRecipient } from 'age-encryption'
 import { encryptTo } from '../crypto/age'
 import { normalisePassphrase } from '../crypto/derivation'
 import { getMyKeys, type AccountKeys, type Role } from './api'
+import type { PassphraseRequest, PassphraseResponse } from './passphrase-worker'
 
 export type KeyProblem =
   | 'wrong_passphrase' // the passphrase does not open the personal identity
@@ -34,6 +35,19 @@ async function openWithPassphrase(file: Uint8Array, passphrase: string): Promise
   // The passphrase as typed, then in the normal form of the login derivation (a page that
   // normalised it at enrolment), so that both ways of enrolling unlock.
   const candidates = [...new Set([passphrase, normalisePassphrase(passphrase)])]
+  if (typeof Worker !== 'undefined') {
+    // scrypt in a worker of its own (passphrase-worker.ts), so the page keeps responding.
+    const worker = new Worker(new URL('./passphrase-worker.ts', import.meta.url), { type: 'module' })
+    try {
+      return await new Promise<string | null>((resolve, reject) => {
+        worker.onmessage = (event: MessageEvent<PassphraseResponse>) => resolve(event.data.identity)
+        worker.onerror = () => reject(new Error('the passphrase worker failed'))
+        worker.postMessage({ file, candidates } satisfies PassphraseRequest)
+      })
+    } finally {
+      worker.terminate()
+    }
+  }
   for (const candidate of candidates) {
     const d = new Decrypter()
     d.addPassphrase(candidate)
