@@ -1505,6 +1505,9 @@ export class CasePages {
       if (!(await this.storeChained(named))) return this.identitiesConflict()
       s.caseDoc = named
       s.chainId = chainId
+      // The caseload learns at once that this chain is no case (the list leaves it out).
+      const known = this.store?.get(named.case_id)
+      if (known) this.store?.put({ ...known.summary, revisions: named.revision }, named)
     }
     const persons = withIdentity(base, s.caseDoc, identity)
     const next: IdentitiesDocument = s.doc
