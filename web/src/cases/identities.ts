@@ -2,7 +2,7 @@
 // case's persons are, in a vigil-case-identities/v1 document of its own, chained on its own and
 // stored under its own random id, which only the encrypted case document names (`identities`).
 // The page opens it on request only; the list, search, CSV, statistics and exports never do.
-import { IDENTITIES_FORMAT, LIMITS, timestamp, type AccountId, type CaseDocument, type IdentitiesDocument, type PersonIdentity } from './model'
+import { IDENTITIES_FORMAT, timestamp, type AccountId, type CaseDocument, type IdentitiesDocument, type PersonIdentity } from './model'
 import { newCaseId } from './revisions'
 import type { Problem } from './validate'
 import { validateIdentities } from './validate'
@@ -88,5 +88,3 @@ export function nonCaseChains(cases: Iterable<CaseDocument | null>, taxonomyChai
   if (taxonomyChain) ids.add(taxonomyChain)
   return ids
 }
-
-export { LIMITS }

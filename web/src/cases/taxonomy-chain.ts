@@ -10,7 +10,6 @@ import { bytesToHex, randomBytes } from '@noble/hashes/utils.js'
 import { timestamp, type AccountId } from './model'
 import {
   BASE_TAXONOMY,
-  EXTENDABLE_LISTS,
   EXTENSION_FORMAT,
   extensionProblems,
   LABEL_LANGUAGES,
@@ -129,5 +128,3 @@ export function withRetired(extension: TaxonomyExtension, list: ExtendableList, 
   })
   return { format: EXTENSION_FORMAT, lists }
 }
-
-export { EXTENDABLE_LISTS }
