@@ -57,6 +57,7 @@ import {
   type Labels,
   type ListName,
   type Taxonomy,
+  type TaxonomyExtension,
 } from '../cases/taxonomy'
 import { validateCase, validateIdentities, type Problem } from '../cases/validate'
 import type { Translator } from '../i18n/i18n'
@@ -1269,7 +1270,8 @@ export class CasePages {
           b.type = 'button'
           b.className = 'secondary small'
           b.textContent = t.t(e.retired ? 'casef_taxonomy_restore' : 'casef_taxonomy_retire')
-          b.setAttribute('aria-label', t.t(e.retired ? 'casef_taxonomy_restore_named' : 'casef_taxonomy_retire_named', { label: e.labels[t.lang] }))
+          const named = e.retired ? 'casef_taxonomy_restore_named' : 'casef_taxonomy_retire_named'
+          b.setAttribute('aria-label', t.t(named, { label: e.labels[t.lang] }))
           b.addEventListener('click', () => void this.guard(() => this.retireTaxonomyEntry(list, e.id, !e.retired)))
           change.append(b)
         }
@@ -1298,7 +1300,10 @@ export class CasePages {
   }
 
   // Stores the next version of the extension; on a conflict, says so and offers a reload.
-  private async saveExtension(change: (current: TaxonomyChainDocument['extension']) => TaxonomyChainDocument['extension'], done: (revision: number) => string): Promise<boolean> {
+  private async saveExtension(
+    change: (current: TaxonomyExtension) => TaxonomyExtension,
+    done: (revision: number) => string,
+  ): Promise<boolean> {
     const chain = this.taxonomyChain
     if (!chain) {
       this.host.fail(this.t.t('casef_taxonomy_no_key'))
@@ -1419,7 +1424,11 @@ export class CasePages {
     element('identities-heading').dir = 'auto'
     element<HTMLAnchorElement>('identities-back').href = `#/cases/${s.caseDoc.case_id}`
     element('identities-meta').textContent = s.doc
-      ? t.t('casef_identities_revision', { revision: s.doc.revision, date: this.timeText(s.doc.created_at), author: this.account(s.doc.author) })
+      ? t.t('casef_identities_revision', {
+          revision: s.doc.revision,
+          date: this.timeText(s.doc.created_at),
+          author: this.account(s.doc.author),
+        })
       : t.t('casef_identities_none_yet')
     const persons = s.caseDoc.persons
     element('identities-empty').hidden = persons.length > 0
