@@ -166,7 +166,10 @@ export class CasePages {
     this.taxonomyChain = undefined
     this.taxonomyLoading = null
     this.editingAction = null
+    element('action-edit-form').hidden = true
     element('taxonomy-lists').replaceChildren()
+    // The organisation's own entries leave the pickers too.
+    this.fillTaxonomyControls()
     element('case-rows').replaceChildren()
     element('case-notes').replaceChildren()
     element('stats-table').replaceChildren()
