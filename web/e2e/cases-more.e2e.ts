@@ -197,7 +197,7 @@ describe.sequential('cases, more', () => {
     await page.fill('#action-edit-outcome', 'Called the Registry twice.')
     await page.click('#action-edit-form button[type=submit]')
     await saved(page, r++)
-    expect(await page.isVisible('#action-edit-form')).toBe(false)
+    await expect.poll(() => page.isVisible('#action-edit-form')).toBe(false)
     await expect.poll(() => page.isVisible('#case-overdue')).toBe(true)
     const item = page.locator('#case-actions li[data-action="a1"]')
     expect(await item.getAttribute('class')).toContain('is-overdue')

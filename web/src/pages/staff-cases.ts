@@ -944,8 +944,6 @@ export class CasePages {
       throw error
     }
     this.current = { ...c, doc: next }
-    // The page shows the new revision at once (overdue marks included), then the server's view.
-    this.renderCase()
     await this.showCase(c.summary.id)
     this.host.say(done)
     return true
