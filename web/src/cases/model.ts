@@ -145,6 +145,8 @@ export interface CaseDocument {
   consents: ConsentRecord[]
   notes: Note[]
   links: EvidenceLink[]
+  // The random id of the chain that holds this case's identities document, once it has one.
+  identities?: string
 }
 
 export interface PersonIdentity {

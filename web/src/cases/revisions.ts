@@ -3,7 +3,18 @@
 // chain the same way, on their own.
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js'
-import { CASE_FORMAT, timestamp, type AccountId, type CaseDocument, type IdentitiesDocument } from './model'
+import { CASE_FORMAT, timestamp, type AccountId, type CaseDocument } from './model'
+
+// What every chained document starts with: the case and identities documents, and the
+// organisation's taxonomy chain (taxonomy-chain.ts).
+export interface ChainedDocument {
+  format: string
+  case_id: string
+  revision: number
+  previous_sha256: string | null
+  created_at: string
+  author: AccountId
+}
 
 // Canonical JSON: object keys sorted by UTF-16 code units, no white space, strings and numbers
 // as JSON.stringify writes them (the documents hold integers only). This is also the exact
@@ -22,12 +33,12 @@ export function canonicalJson(value: unknown): string {
 }
 
 // SHA-256 of a document's canonical JSON, in lowercase hex.
-export function documentHash(doc: CaseDocument | IdentitiesDocument): string {
+export function documentHash(doc: ChainedDocument): string {
   return bytesToHex(sha256(new TextEncoder().encode(canonicalJson(doc))))
 }
 
 // The bytes to encrypt for a revision.
-export function serialise(doc: CaseDocument | IdentitiesDocument): Uint8Array {
+export function serialise(doc: ChainedDocument): Uint8Array {
   return new TextEncoder().encode(canonicalJson(doc))
 }
 
@@ -68,7 +79,7 @@ type Header = 'format' | 'case_id' | 'revision' | 'previous_sha256' | 'created_a
 // The revision after `previous`: its content with `changes` applied (whole fields replaced),
 // numbered next, chained to the previous revision's hash, written by `author` at `now`. The
 // previous document is not modified.
-export function nextRevision<T extends CaseDocument | IdentitiesDocument>(
+export function nextRevision<T extends ChainedDocument>(
   previous: T,
   changes: Partial<Omit<T, Header>>,
   author: AccountId,
@@ -88,7 +99,7 @@ export function nextRevision<T extends CaseDocument | IdentitiesDocument>(
 
 // Checks a case's revisions, oldest first: one case, numbered 1, 2, 3…, each naming the hash of
 // the one before, times not going back. Returns the first problem, or null when the chain holds.
-export function chainProblem(revisions: readonly (CaseDocument | IdentitiesDocument)[]): string | null {
+export function chainProblem(revisions: readonly ChainedDocument[]): string | null {
   for (let i = 0; i < revisions.length; i++) {
     const r = revisions[i]
     if (r.revision !== i + 1) return `revision ${i + 1} is numbered ${r.revision}`

@@ -83,6 +83,12 @@ export function offered(taxonomy: Taxonomy, list: ListName): TaxonomyEntry[] {
   return taxonomy.lists[list].filter((e) => !e.retired)
 }
 
+// Entries a picker shows for data that already holds `kept`: those offered, and the retired
+// ones among `kept` (an old case still shows, and keeps, a retired entry), in taxonomy order.
+export function offeredWith(taxonomy: Taxonomy, list: ListName, kept: readonly string[]): TaxonomyEntry[] {
+  return taxonomy.lists[list].filter((e) => !e.retired || kept.includes(e.id))
+}
+
 function problemsOfEntry(e: unknown, path: string): string[] {
   if (typeof e !== 'object' || e === null || Array.isArray(e)) return [`${path}: must be an object`]
   const o = e as Record<string, unknown>

@@ -188,9 +188,11 @@ const CASE_KEYS = [
 ]
 
 function checkCase(c: Checker, v: unknown): void {
-  if (!c.object(v, '', CASE_KEYS)) return
+  if (!c.object(v, '', CASE_KEYS, ['identities'])) return
   if (v.format !== CASE_FORMAT) c.fail('format', `must be ${CASE_FORMAT}`)
   c.header(v)
+  if ('identities' in v && c.pattern(v.identities, 'identities', HEX32, '32 lowercase hex digits') && v.identities === v.case_id)
+    c.fail('identities', 'must not be the case id')
   c.text(v.title, 'title', LIMITS.title)
   c.oneOf(v.status, 'status', CASE_STATUSES)
   if (v.assignee !== null) c.pattern(v.assignee, 'assignee', HEX32, 'null or an account id (32 lowercase hex digits)')

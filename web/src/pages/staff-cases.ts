@@ -4,6 +4,17 @@
 // the organisation recipient alone and stored with the revision it was made from, so that a
 // colleague's change is never overwritten unseen. staff.ts owns sign-in, the keys and routing.
 import { ApiError } from '../api/client'
+import { actionFromFields, actionProblems, withAction } from '../cases/actions'
+import { firstIdentities, identityFromFields, identityProblems, newIdentitiesId, nonCaseChains, withIdentity } from '../cases/identities'
+import {
+  emptyExtension,
+  extensionChainId,
+  firstTaxonomyRevision,
+  taxonomyChainProblems,
+  withEntry,
+  withRetired,
+  type TaxonomyChainDocument,
+} from '../cases/taxonomy-chain'
 import { encryptTo } from '../crypto/age'
 import { isSharingAllowed, consentStatus } from '../cases/consent'
 import { exportCsv } from '../cases/csv'
@@ -17,11 +28,12 @@ import {
   riskLevel,
   timestamp,
   type CaseDocument,
+  type IdentitiesDocument,
   type Incident,
   type PartialDate,
   type Place,
 } from '../cases/model'
-import { caseFromReport, firstRevision, nextRevision, serialise } from '../cases/revisions'
+import { caseFromReport, firstRevision, nextRevision, serialise, type ChainedDocument } from '../cases/revisions'
 import {
   countTable,
   DEFAULT_K,
@@ -33,8 +45,21 @@ import {
   type PublishedCell,
   type PublishedTable,
 } from '../cases/statistics'
-import { BASE_TAXONOMY, label, offered, topLevel, type ListName } from '../cases/taxonomy'
-import { validateCase } from '../cases/validate'
+import {
+  BASE_TAXONOMY,
+  EXTENDABLE_LISTS,
+  extendTaxonomy,
+  LABEL_LANGUAGES,
+  label,
+  offeredWith,
+  topLevel,
+  type ExtendableList,
+  type Labels,
+  type ListName,
+  type Taxonomy,
+  type TaxonomyExtension,
+} from '../cases/taxonomy'
+import { validateCase, validateIdentities, type Problem } from '../cases/validate'
 import type { Translator } from '../i18n/i18n'
 import { getStaffAttachment } from '../staff/api'
 import { buildPackage, packageZip, summaryHtml, type SummaryText } from '../staff/case-export'
@@ -54,7 +79,7 @@ import { openThread, serverSource, type OpenedThread } from '../staff/inbox'
 import type { StaffKeys } from '../staff/keys'
 import { element } from './page'
 
-export type CaseViewName = 'cases-view' | 'case-view' | 'stats-view'
+export type CaseViewName = 'cases-view' | 'case-view' | 'stats-view' | 'identities-view' | 'taxonomy-view'
 
 // What the case pages need from the staff app.
 export interface CaseHost {
@@ -76,6 +101,14 @@ export class CasePages {
   private listPage = 0
   private statsTable: { rows: string[]; columns: string[]; table: PublishedTable } | null = null
   private readonly t: Translator
+  // The organisation's taxonomy (base plus its extension), loaded after unlock before anything
+  // else, and the chain it came from (doc null: none stored yet; undefined: not loaded).
+  private taxonomy: Taxonomy = BASE_TAXONOMY
+  private taxonomyChain: { id: string; doc: TaxonomyChainDocument | null } | null | undefined = undefined
+  private taxonomyLoading: Promise<void> | null = null
+  // The identities of one case, while its identities view is open, and nowhere else.
+  private identities: { caseDoc: CaseDocument; chainId: string; doc: IdentitiesDocument | null } | null = null
+  private editingAction: string | null = null
 
   constructor(private readonly host: CaseHost) {
     this.t = host.t
@@ -86,6 +119,26 @@ export class CasePages {
   // ---- Routing (called by staff.ts): true when the hash is one of these pages.
 
   async route(hash: string): Promise<boolean> {
+    const ours = /^#\/(cases|statistics|taxonomy)(\/|$)/.test(hash)
+    if (!/^#\/cases\/[0-9a-f]{32}\/identities$/.test(hash)) this.dropIdentities()
+    if (ours) {
+      element('nav-taxonomy').hidden = this.host.keys()?.role !== 'admin'
+      try {
+        await this.ensureTaxonomy()
+      } catch (error) {
+        this.host.handle(error)
+        return true
+      }
+    }
+    const who = hash.match(/^#\/cases\/([0-9a-f]{32})\/identities$/)
+    if (who) {
+      await this.showIdentities(who[1])
+      return true
+    }
+    if (hash === '#/taxonomy') {
+      await this.showTaxonomy()
+      return true
+    }
     const one = hash.match(/^#\/cases\/([0-9a-f]{32})$/)
     if (one) {
       await this.showCase(one[1])
@@ -108,6 +161,15 @@ export class CasePages {
     this.loading = null
     this.current = null
     this.statsTable = null
+    this.dropIdentities()
+    this.taxonomy = BASE_TAXONOMY
+    this.taxonomyChain = undefined
+    this.taxonomyLoading = null
+    this.editingAction = null
+    element('action-edit-form').hidden = true
+    element('taxonomy-lists').replaceChildren()
+    // The organisation's own entries leave the pickers too.
+    this.fillTaxonomyControls()
     element('case-rows').replaceChildren()
     element('case-notes').replaceChildren()
     element('stats-table').replaceChildren()
@@ -125,7 +187,7 @@ export class CasePages {
   // ---- Labels
 
   private label(list: ListName, id: string): string {
-    return label(BASE_TAXONOMY, list, id, this.t.lang)
+    return label(this.taxonomy, list, id, this.t.lang)
   }
 
   private account(id: string | null | undefined): string {
@@ -169,8 +231,11 @@ export class CasePages {
     )
   }
 
-  private taxonomyOptions(list: ListName): [string, string][] {
-    return offered(BASE_TAXONOMY, list).map((e) => [e.id, e.parent ? `— ${e.labels[this.t.lang]}` : e.labels[this.t.lang]])
+  // The entries a picker offers: not retired, plus the retired ones in `kept` (data that
+  // already holds them); `all`: every entry, retired too (filters over old data).
+  private taxonomyOptions(list: ListName, kept: readonly string[] = [], all = false): [string, string][] {
+    const entries = all ? this.taxonomy.lists[list] : offeredWith(this.taxonomy, list, kept)
+    return entries.map((e) => [e.id, e.parent ? `— ${e.labels[this.t.lang]}` : e.labels[this.t.lang]])
   }
 
   private checkboxes(fieldset: HTMLElement, name: string, items: [string, string][]): void {
@@ -201,25 +266,39 @@ export class CasePages {
     const statuses: [string, string][] = CASE_STATUSES.map((s) => [s, t.t(`case_status_${s}`)])
     this.options(element('filter-status'), [['', t.t('case_stats_all')], ...statuses])
     this.options(element('case-status'), statuses)
-    this.options(element('filter-type'), [['', t.t('case_stats_all')], ...this.taxonomyOptions('incident_types')])
     this.options(element('incident-precision'), DATE_PRECISIONS.map((p) => [p, t.t(`case_date_precision_${p}`)]))
-    this.checkboxes(element('incident-types'), 'incident-type', this.taxonomyOptions('incident_types'))
-    this.options(element('incident-perpetrator'), this.taxonomyOptions('perpetrator_types'))
-    this.options(element('person-role'), this.taxonomyOptions('court_roles'))
+    this.options(element('taxonomy-list'), EXTENDABLE_LISTS.map((l) => [l, t.t(`casef_taxonomy_list_${l}`)]))
+    this.fillTaxonomyControls()
     const levels = [1, 2, 3, 4, 5]
     this.options(element('risk-likelihood'), levels.map((n) => [String(n), `${n} — ${t.t(`case_likelihood_${n}`)}`]))
     this.options(element('risk-impact'), levels.map((n) => [String(n), `${n} — ${t.t(`case_impact_${n}`)}`]))
-    this.options(element('action-type'), this.taxonomyOptions('response_types'))
     this.options(element('action-status'), ACTION_STATUSES.map((s) => [s, t.t(`case_action_status_${s}`)]))
-    this.checkboxes(element('consent-scope'), 'consent-scope', this.taxonomyOptions('consent_scopes'))
-    this.options(element('consent-recipient'), this.taxonomyOptions('consent_recipients'))
-    this.options(element('csv-recipient'), this.taxonomyOptions('consent_recipients').filter(([id]) => id !== 'other'))
+    this.options(element('action-edit-status'), ACTION_STATUSES.map((s) => [s, t.t(`case_action_status_${s}`)]))
     const dims: [string, string][] = DIMENSIONS.map((d) => [d, t.t(`case_stats_dimension_${d}`)])
     this.options(element('stats-rows'), dims)
     this.options(element('stats-columns'), dims)
     element<HTMLSelectElement>('stats-rows').value = 'incident_category'
     element<HTMLSelectElement>('stats-columns').value = 'all'
     this.updateRiskLevel()
+  }
+
+  // The pickers and filters drawn from the taxonomy, again after the organisation's loads.
+  private fillTaxonomyControls(): void {
+    const t = this.t
+    const keep = (id: string) => element<HTMLSelectElement>(id).value
+    const filterType = keep('filter-type')
+    this.options(element('filter-type'), [['', t.t('case_stats_all')], ...this.taxonomyOptions('incident_types', [], true)])
+    element<HTMLSelectElement>('filter-type').value = filterType
+    this.checkboxes(element('incident-types'), 'incident-type', this.taxonomyOptions('incident_types'))
+    this.options(element('incident-perpetrator'), this.taxonomyOptions('perpetrator_types'))
+    this.options(element('person-role'), this.taxonomyOptions('court_roles'))
+    this.options(element('action-type'), this.taxonomyOptions('response_types'))
+    this.checkboxes(element('consent-scope'), 'consent-scope', this.taxonomyOptions('consent_scopes'))
+    this.options(element('consent-recipient'), this.taxonomyOptions('consent_recipients'))
+    const csv = keep('csv-recipient')
+    this.options(element('csv-recipient'), this.taxonomyOptions('consent_recipients').filter(([id]) => id !== 'other'))
+    if (csv) element<HTMLSelectElement>('csv-recipient').value = csv
+    this.fillParents()
   }
 
   private updateRiskLevel(): void {
@@ -279,6 +358,21 @@ export class CasePages {
     submit('note-form', () => this.addNote())
     on('case-reload', 'click', () => (this.current ? this.showCase(this.current.summary.id) : undefined))
     on('case-export', 'click', () => this.exportPackage())
+    submit('action-edit-form', () => this.saveActionEdit())
+    on('action-edit-cancel', 'click', () => this.closeActionEdit())
+    on('identities-show', 'click', () => {
+      if (this.current) location.hash = `#/cases/${this.current.summary.id}/identities`
+    })
+    on('identity-person', 'change', () => this.fillIdentityForm())
+    submit('identity-form', () => this.saveIdentity())
+    on('identities-reload', 'click', () => (this.identities ? this.showIdentities(this.identities.caseDoc.case_id) : undefined))
+    on('taxonomy-list', 'change', () => this.fillParents())
+    submit('taxonomy-form', () => this.addTaxonomyEntry())
+    on('taxonomy-reload', 'click', async () => {
+      this.taxonomyChain = undefined
+      await this.ensureTaxonomy()
+      await this.showTaxonomy()
+    })
     submit('stats-form', () => this.computeStatistics())
     submit('publish-form', () => this.publish())
   }
@@ -295,6 +389,8 @@ export class CasePages {
       workerCaseSource(
         (c) => keys.decrypt(c),
         keys.generations.map((g) => keys.organisationIdentity(g)),
+        undefined,
+        this.taxonomyChain?.doc?.extension,
       ),
     )
     this.store = store
@@ -347,7 +443,9 @@ export class CasePages {
     const hits = query.trim() ? new Set(this.store.index.search(query)) : null
     const now = new Date()
     const out: LoadedCase[] = []
+    const hidden = this.hiddenChains()
     for (const c of this.store.cases.values()) {
+      if (hidden.has(c.summary.id)) continue
       const d = c.doc
       if (!d) {
         if (!status && !assignee && !type && !overdue && !hits) out.push(c)
@@ -356,7 +454,7 @@ export class CasePages {
       if (hits && !hits.has(d.case_id)) continue
       if (status && d.status !== status) continue
       if (assignee && (assignee === '-' ? d.assignee !== null : d.assignee !== assignee)) continue
-      if (type && !d.incidents.some((i) => i.types.some((x) => x === type || topLevel(BASE_TAXONOMY, 'incident_types', x) === type)))
+      if (type && !d.incidents.some((i) => i.types.some((x) => x === type || topLevel(this.taxonomy, 'incident_types', x) === type)))
         continue
       if (overdue && !d.actions.some((a) => isOverdue(a, now))) continue
       out.push(c)
@@ -370,6 +468,12 @@ export class CasePages {
       out.sort((a, b) => updated(b) - updated(a) || (b.doc?.created_at ?? '').localeCompare(a.doc?.created_at ?? ''))
     }
     return out
+  }
+
+  // Chains of the caseload that are not cases (identities, the taxonomy): never listed.
+  private hiddenChains(): Set<string> {
+    const docs = [...(this.store?.cases.values() ?? [])].map((c) => c.doc)
+    return nonCaseChains(docs, this.taxonomyChain?.id)
   }
 
   private fillAssigneeFilter(): void {
@@ -395,8 +499,10 @@ export class CasePages {
     this.listPage = Math.min(this.listPage, pages - 1)
     const shown = all.slice(this.listPage * ROWS_PER_PAGE, (this.listPage + 1) * ROWS_PER_PAGE)
     const count = element('cases-count')
-    count.textContent = this.t.t('casep_cases_count', { count: all.length, total: this.store.cases.size })
-    count.dataset.loaded = String(this.store.cases.size)
+    const hidden = this.hiddenChains()
+    const total = [...this.store.cases.keys()].filter((id) => !hidden.has(id)).length
+    count.textContent = this.t.t('casep_cases_count', { count: all.length, total })
+    count.dataset.loaded = String(total)
     element('case-page-info').textContent = this.t.t('staff_page_info', { page: this.listPage + 1, pages })
     element<HTMLButtonElement>('case-page-prev').disabled = this.listPage === 0
     element<HTMLButtonElement>('case-page-next').disabled = this.listPage >= pages - 1
@@ -460,7 +566,7 @@ export class CasePages {
 
   private async store1(doc: CaseDocument): Promise<void> {
     const keys = this.keys
-    const problems = validateCase(doc)
+    const problems = validateCase(doc, this.taxonomy)
     if (!problems.ok) throw new Error(`${problems.problems[0].path}: ${problems.problems[0].message}`)
     const ciphertext = await encryptTo([keys.current.recipient], serialise(doc))
     const ack = await postCase(doc.case_id, ciphertext)
@@ -516,7 +622,7 @@ export class CasePages {
       if (!doc && cached?.doc && cached.doc.revision === view.revisions) doc = cached.doc
       if (!doc) {
         const plain = await this.keys.decrypt(await getRevision(id, view.revisions))
-        const parsed = validateCase(JSON.parse(new TextDecoder().decode(plain)))
+        const parsed = validateCase(JSON.parse(new TextDecoder().decode(plain)), this.taxonomy)
         if (!parsed.ok) {
           this.host.fail(this.t.t('case_invalid', { ...parsed.problems[0] }))
           return
@@ -622,6 +728,13 @@ export class CasePages {
         }
         if (a.description) li.append(document.createElement('br'), text(a.description))
         if (a.outcome) li.append(document.createElement('br'), text(`${t.t('case_field_outcome')}: ${a.outcome}`))
+        const edit = document.createElement('button')
+        edit.type = 'button'
+        edit.className = 'secondary small'
+        edit.textContent = t.t('casef_action_edit')
+        edit.setAttribute('aria-label', t.t('casef_action_edit_named', { action: this.label('response_types', a.type) }))
+        edit.addEventListener('click', () => this.openActionEdit(a.id))
+        li.append(' ', edit)
         if (a.status !== 'done' && a.status !== 'cancelled') {
           const done = document.createElement('button')
           done.type = 'button'
@@ -701,6 +814,97 @@ export class CasePages {
     )
   }
 
+  // ---- Editing an action: type, owner, due date, status and outcome
+
+  private openActionEdit(id: string): void {
+    const c = this.current
+    const a = c?.doc.actions.find((x) => x.id === id)
+    if (!c || !a) return
+    const t = this.t
+    this.editingAction = id
+    this.options(element('action-edit-type'), this.taxonomyOptions('response_types', [a.type]))
+    const me = this.keys.accountId
+    const owners = new Set([me, ...(a.owner ? [a.owner] : []), ...(c.doc.assignee ? [c.doc.assignee] : [])])
+    this.options(element('action-edit-owner'), [
+      ['', t.t('case_field_unassigned')],
+      ...[...owners].map((o): [string, string] => [o, this.account(o)]),
+    ])
+    element<HTMLSelectElement>('action-edit-type').value = a.type
+    element<HTMLInputElement>('action-edit-type-other').value = a.type_other ?? ''
+    element<HTMLInputElement>('action-edit-description').value = a.description ?? ''
+    element<HTMLSelectElement>('action-edit-owner').value = a.owner ?? ''
+    element<HTMLInputElement>('action-edit-due').value = a.due ?? ''
+    element<HTMLSelectElement>('action-edit-status').value = a.status
+    element<HTMLTextAreaElement>('action-edit-outcome').value = a.outcome ?? ''
+    this.showProblems('action-edit', [], ACTION_FORM)
+    const form = element<HTMLFormElement>('action-edit-form')
+    form.hidden = false
+    form.dataset.action = id
+    element('action-edit-heading').textContent = t.t('casef_action_edit_title', { action: this.label('response_types', a.type) })
+    element('action-edit-heading').focus()
+  }
+
+  private closeActionEdit(): void {
+    const id = this.editingAction
+    this.editingAction = null
+    element('action-edit-form').hidden = true
+    this.showProblems('action-edit', [], ACTION_FORM)
+    if (id) element('case-actions').querySelector<HTMLButtonElement>(`li[data-action="${id}"] button`)?.focus()
+  }
+
+  // Lists `problems` under the form `prefix` (`<prefix>-problems`), each naming its field, marks
+  // those fields invalid and focuses the first. `fields`: a problem's path -> [element id,
+  // catalogue key of the field's label].
+  private showProblems(prefix: string, problems: Problem[], fields: Record<string, [string, string]>): void {
+    for (const [id] of Object.values(fields)) {
+      element(id).removeAttribute('aria-invalid')
+      if (element(id).getAttribute('aria-describedby') === `${id}-problem`) element(id).removeAttribute('aria-describedby')
+    }
+    const items = problems.map((p) => {
+      const [id, key] = fields[p.path] ?? ['', '']
+      const li = document.createElement('li')
+      li.textContent = this.t.t('casef_problem', { field: key ? this.t.t(key) : p.path, message: this.problemText(prefix, p) })
+      if (id && !element(id).hasAttribute('aria-invalid')) {
+        li.id = `${id}-problem`
+        element(id).setAttribute('aria-invalid', 'true')
+        if (!element(id).hasAttribute('aria-describedby')) element(id).setAttribute('aria-describedby', li.id)
+      }
+      return li
+    })
+    element(`${prefix}-problems`).replaceChildren(...items)
+    if (problems.length === 0) return
+    this.host.fail(items.map((li) => li.textContent).join(' '))
+    const first = fields[problems[0].path]?.[0]
+    if (first) element(first).focus()
+  }
+
+  // A problem in the page's language: the form's message for that field, else the validator's.
+  private problemText(prefix: string, p: Problem): string {
+    const key = `casef_problem_${prefix.replace(/-/g, '_')}_${p.path.replace(/\..*$/, '')}`
+    const text = this.t.t(key)
+    return text === key ? p.message : text
+  }
+
+  private async saveActionEdit(): Promise<void> {
+    const c = this.current
+    const id = this.editingAction
+    if (!c || !id) return
+    const value = (i: string) => element<HTMLInputElement>(i).value
+    const action = actionFromFields(id, {
+      type: value('action-edit-type'),
+      typeOther: value('action-edit-type-other'),
+      description: value('action-edit-description'),
+      owner: value('action-edit-owner'),
+      due: value('action-edit-due'),
+      status: value('action-edit-status'),
+      outcome: element<HTMLTextAreaElement>('action-edit-outcome').value,
+    })
+    const problems = actionProblems(c.doc, action, this.taxonomy)
+    this.showProblems('action-edit', problems, ACTION_FORM)
+    if (problems.length > 0) return
+    if (await this.save({ actions: withAction(c.doc, action) }, this.t.t('casep_saved'))) this.closeActionEdit()
+  }
+
   private async guard(f: () => Promise<unknown>): Promise<void> {
     element('error').textContent = ''
     try {
@@ -721,7 +925,7 @@ export class CasePages {
     if (!c) return false
     const keys = this.keys
     const next = nextRevision(c.doc, changes, keys.accountId, new Date())
-    const checked = validateCase(next)
+    const checked = validateCase(next, this.taxonomy)
     if (!checked.ok) {
       this.host.fail(this.t.t('casep_invalid', { path: checked.problems[0].path, message: checked.problems[0].message }))
       return false
@@ -910,6 +1114,428 @@ export class CasePages {
     if (await this.save({ notes: [...c.doc.notes, note] }, this.t.t('casep_saved'))) input.value = ''
   }
 
+  // ---- Stored chains other than cases: identities and the taxonomy
+
+  // Encrypts and stores a chained document under `chainId`: revision 1 with POST /v1/cases,
+  // the next ones with the revision they follow. False when someone stored first (409).
+  private async storeChained(doc: ChainedDocument, chainId = doc.case_id): Promise<boolean> {
+    const ciphertext = await encryptTo([this.keys.current.recipient], serialise(doc))
+    try {
+      if (doc.revision === 1) await postCase(chainId, ciphertext)
+      else await postRevision(chainId, doc.revision - 1, ciphertext)
+      return true
+    } catch (error) {
+      if (error instanceof ApiError && (error.code === 'revision_conflict' || error.code === 'conflict')) return false
+      throw error
+    }
+  }
+
+  // The latest revision of a chain, parsed (null: no such chain yet).
+  private async latestOf(chainId: string): Promise<unknown | null> {
+    let view: CaseView
+    try {
+      view = await getCase(chainId)
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null
+      throw error
+    }
+    const plain = await this.keys.decrypt(await getRevision(chainId, view.revisions))
+    return JSON.parse(new TextDecoder().decode(plain))
+  }
+
+  // ---- The organisation's taxonomy (docs/formats/cases.md, "The taxonomy chain")
+
+  // Loads the latest extension once per unlock, before the caseload, so that every picker,
+  // filter, validation (in the workers too), search and statistics label uses it.
+  private async ensureTaxonomy(): Promise<void> {
+    if (this.taxonomyChain !== undefined) return
+    if (!this.taxonomyLoading) this.taxonomyLoading = this.loadTaxonomy().finally(() => (this.taxonomyLoading = null))
+    await this.taxonomyLoading
+  }
+
+  private async loadTaxonomy(): Promise<void> {
+    let id: string
+    try {
+      id = extensionChainId(this.keys.organisationIdentity(1))
+    } catch {
+      // Generation 1 is not open to this member: the base taxonomy, said once.
+      this.taxonomyChain = null
+      return
+    }
+    try {
+      const value = await this.latestOf(id)
+      if (value === null) {
+        this.setTaxonomy({ id, doc: null })
+        return
+      }
+      const problems = taxonomyChainProblems(value, id)
+      if (problems.length > 0) {
+        this.setTaxonomy({ id, doc: null })
+        this.host.fail(this.t.t('casef_taxonomy_unreadable', { problem: problems[0] }))
+        return
+      }
+      this.setTaxonomy({ id, doc: value as TaxonomyChainDocument })
+    } catch (error) {
+      if (error instanceof ApiError) throw error
+      this.setTaxonomy({ id, doc: null })
+      this.host.fail(this.t.t('casef_taxonomy_unreadable', { problem: String(error) }))
+    }
+  }
+
+  private setTaxonomy(chain: { id: string; doc: TaxonomyChainDocument | null }): void {
+    const before = this.taxonomyChain?.doc?.revision
+    this.taxonomyChain = chain
+    this.taxonomy = chain.doc ? extendTaxonomy(chain.doc.extension) : BASE_TAXONOMY
+    this.fillTaxonomyControls()
+    // Cases opened with another taxonomy are opened again with this one.
+    if (before !== chain.doc?.revision && this.store) {
+      this.store = null
+      this.loading = null
+    }
+  }
+
+  private get isAdministrator(): boolean {
+    return this.host.keys()?.role === 'admin'
+  }
+
+  private async showTaxonomy(): Promise<void> {
+    this.host.show('taxonomy-view')
+    element('taxonomy-conflict').hidden = true
+    const admin = this.isAdministrator
+    element('taxonomy-admin-only').hidden = admin
+    element('taxonomy-form').hidden = !admin
+    this.renderTaxonomy()
+  }
+
+  private renderTaxonomy(): void {
+    const t = this.t
+    const chain = this.taxonomyChain
+    const extension = chain?.doc?.extension ?? emptyExtension()
+    element('taxonomy-meta').textContent = chain?.doc
+      ? t.t('casef_taxonomy_revision', {
+          revision: chain.doc.revision,
+          date: this.timeText(chain.doc.created_at),
+          author: this.account(chain.doc.author),
+        })
+      : t.t('casef_taxonomy_none')
+    const admin = this.isAdministrator
+    const sections = EXTENDABLE_LISTS.map((list) => {
+      const section = document.createElement('section')
+      section.className = 'taxonomy-list'
+      section.dataset.list = list
+      const headingId = `taxonomy-heading-${list}`
+      section.setAttribute('aria-labelledby', headingId)
+      const h = document.createElement('h2')
+      h.id = headingId
+      h.textContent = t.t(`casef_taxonomy_list_${list}`)
+      section.append(h)
+      const entries = extension.lists[list] ?? []
+      if (entries.length === 0) {
+        const p = document.createElement('p')
+        p.className = 'hint'
+        p.textContent = t.t('casef_taxonomy_empty')
+        section.append(p)
+        return section
+      }
+      const table = document.createElement('table')
+      table.className = 'inbox taxonomy'
+      const caption = document.createElement('caption')
+      caption.className = 'visually-hidden'
+      caption.textContent = t.t('casef_taxonomy_caption', { list: t.t(`casef_taxonomy_list_${list}`) })
+      const head = document.createElement('tr')
+      for (const key of ['casef_taxonomy_col_label', 'casef_taxonomy_col_id', 'casef_taxonomy_col_state', 'casef_taxonomy_col_change']) {
+        const th = document.createElement('th')
+        th.scope = 'col'
+        th.textContent = t.t(key)
+        head.append(th)
+      }
+      const thead = document.createElement('thead')
+      thead.append(head)
+      const body = document.createElement('tbody')
+      for (const e of entries) {
+        const tr = document.createElement('tr')
+        tr.dataset.entry = e.id
+        tr.dataset.state = e.retired ? 'retired' : 'offered'
+        const name = document.createElement('td')
+        const parent = e.parent ? label(this.taxonomy, list, e.parent, t.lang) + ' › ' : ''
+        name.textContent = parent + e.labels[t.lang]
+        name.dir = 'auto'
+        const id = document.createElement('td')
+        id.textContent = e.id
+        id.dir = 'ltr'
+        const state = document.createElement('td')
+        state.textContent = t.t(e.retired ? 'casef_taxonomy_retired' : 'casef_taxonomy_offered')
+        const change = document.createElement('td')
+        if (admin) {
+          const b = document.createElement('button')
+          b.type = 'button'
+          b.className = 'secondary small'
+          b.textContent = t.t(e.retired ? 'casef_taxonomy_restore' : 'casef_taxonomy_retire')
+          const named = e.retired ? 'casef_taxonomy_restore_named' : 'casef_taxonomy_retire_named'
+          b.setAttribute('aria-label', t.t(named, { label: e.labels[t.lang] }))
+          b.addEventListener('click', () => void this.guard(() => this.retireTaxonomyEntry(list, e.id, !e.retired)))
+          change.append(b)
+        }
+        tr.append(name, id, state, change)
+        body.append(tr)
+      }
+      table.append(caption, thead, body)
+      const scroll = document.createElement('div')
+      scroll.className = 'table-scroll'
+      scroll.append(table)
+      section.append(scroll)
+      return section
+    })
+    element('taxonomy-lists').replaceChildren(...sections)
+  }
+
+  // The parent picker of the add form: top-level entries of the chosen list that are offered.
+  private fillParents(): void {
+    const list = element<HTMLSelectElement>('taxonomy-list').value as ExtendableList
+    if (!list) return
+    const tops = this.taxonomy.lists[list].filter((e) => e.parent === undefined && !e.retired)
+    this.options(element('taxonomy-parent'), [
+      ['', this.t.t('casef_taxonomy_parent_none')],
+      ...tops.map((e): [string, string] => [e.id, e.labels[this.t.lang]]),
+    ])
+  }
+
+  // Stores the next version of the extension; on a conflict, says so and offers a reload.
+  private async saveExtension(
+    change: (current: TaxonomyExtension) => TaxonomyExtension,
+    done: (revision: number) => string,
+  ): Promise<boolean> {
+    const chain = this.taxonomyChain
+    if (!chain) {
+      this.host.fail(this.t.t('casef_taxonomy_no_key'))
+      return false
+    }
+    const keys = this.keys
+    const previous = chain.doc
+    const extension = change(previous?.extension ?? emptyExtension())
+    const next = previous
+      ? nextRevision(previous, { extension }, keys.accountId, new Date())
+      : firstTaxonomyRevision(chain.id, extension, keys.accountId, new Date())
+    const problems = taxonomyChainProblems(next, chain.id, previous ?? undefined)
+    if (problems.length > 0) {
+      this.host.fail(this.t.t('casef_taxonomy_invalid', { problem: problems[0] }))
+      return false
+    }
+    this.host.say(this.t.t('casep_saving'))
+    if (!(await this.storeChained(next))) {
+      element('taxonomy-conflict').hidden = false
+      this.host.fail(this.t.t('casef_taxonomy_conflict'))
+      element<HTMLButtonElement>('taxonomy-reload').focus()
+      return false
+    }
+    this.setTaxonomy({ id: chain.id, doc: next })
+    this.renderTaxonomy()
+    this.host.say(done(next.revision))
+    return true
+  }
+
+  private async addTaxonomyEntry(): Promise<void> {
+    const list = element<HTMLSelectElement>('taxonomy-list').value as ExtendableList
+    const parent = element<HTMLSelectElement>('taxonomy-parent').value || undefined
+    const labels = Object.fromEntries(
+      LABEL_LANGUAGES.map((l) => [l, element<HTMLInputElement>(`taxonomy-label-${l}`).value]),
+    ) as Labels
+    const fields: Record<string, [string, string]> = Object.fromEntries(
+      LABEL_LANGUAGES.map((l) => [`labels.${l}`, [`taxonomy-label-${l}`, `casef_taxonomy_label_${l}`]]),
+    )
+    const problems: Problem[] = LABEL_LANGUAGES.filter((l) => labels[l].trim() === '' || [...labels[l].trim()].length > 200).map((l) => ({
+      path: `labels.${l}`,
+      message: 'must be 1 to 200 characters',
+    }))
+    this.showProblems('taxonomy', problems, fields)
+    if (problems.length > 0) return
+    let added = ''
+    const ok = await this.saveExtension(
+      (current) => {
+        const made = withEntry(current, list, labels, parent)
+        added = made.entry.labels[this.t.lang]
+        return made.extension
+      },
+      () => this.t.t('casef_taxonomy_added', { label: added }),
+    )
+    if (ok) for (const l of LABEL_LANGUAGES) element<HTMLInputElement>(`taxonomy-label-${l}`).value = ''
+  }
+
+  private async retireTaxonomyEntry(list: ExtendableList, id: string, retired: boolean): Promise<void> {
+    await this.saveExtension(
+      (current) => withRetired(current, list, id, retired),
+      (revision) => this.t.t('casef_taxonomy_saved', { revision }),
+    )
+    element('taxonomy-lists').querySelector<HTMLButtonElement>(`tr[data-entry="${id}"] button`)?.focus()
+  }
+
+  // ---- The identities compartment (opened on request only)
+
+  private dropIdentities(): void {
+    this.identities = null
+    element('identity-list').replaceChildren()
+    element('identities-heading').textContent = ''
+    element('identities-meta').textContent = ''
+    for (const id of ['identity-name', 'identity-other-names', 'identity-contact', 'identity-notes'])
+      element<HTMLInputElement>(id).value = ''
+  }
+
+  private async showIdentities(caseId: string): Promise<void> {
+    this.host.show('identities-view', false)
+    element('identities-conflict').hidden = true
+    this.dropIdentities()
+    this.host.say(this.t.t('casef_identities_loading'))
+    try {
+      const view = await getCase(caseId)
+      const plain = await this.keys.decrypt(await getRevision(caseId, view.revisions))
+      const parsed = validateCase(JSON.parse(new TextDecoder().decode(plain)), this.taxonomy)
+      if (!parsed.ok) {
+        this.host.fail(this.t.t('case_invalid', { ...parsed.problems[0] }))
+        return
+      }
+      const caseDoc = parsed.value
+      let doc: IdentitiesDocument | null = null
+      const chainId = caseDoc.identities ?? ''
+      if (chainId) {
+        const value = await this.latestOf(chainId)
+        if (value !== null) {
+          const checked = validateIdentities(value, caseDoc)
+          if (!checked.ok) {
+            this.host.fail(this.t.t('casef_identities_invalid', { ...checked.problems[0] }))
+            return
+          }
+          doc = checked.value
+        }
+      }
+      this.identities = { caseDoc, chainId, doc }
+      if (this.current?.summary.id === caseId && this.current.doc.revision < caseDoc.revision) this.current = null
+      this.renderIdentities()
+      this.host.say('')
+      element('identities-heading').focus()
+    } catch (error) {
+      this.host.handle(error)
+    }
+  }
+
+  private renderIdentities(): void {
+    const s = this.identities
+    if (!s) return
+    const t = this.t
+    element('identities-heading').textContent = t.t('casef_identities_heading', { title: s.caseDoc.title })
+    element('identities-heading').dir = 'auto'
+    element<HTMLAnchorElement>('identities-back').href = `#/cases/${s.caseDoc.case_id}`
+    element('identities-meta').textContent = s.doc
+      ? t.t('casef_identities_revision', {
+          revision: s.doc.revision,
+          date: this.timeText(s.doc.created_at),
+          author: this.account(s.doc.author),
+        })
+      : t.t('casef_identities_none_yet')
+    const persons = s.caseDoc.persons
+    element('identities-empty').hidden = persons.length > 0
+    element('identity-form').hidden = persons.length === 0
+    const byId = new Map((s.doc?.persons ?? []).map((p) => [p.id, p]))
+    element('identity-list').replaceChildren(
+      ...persons.map((p) => {
+        const li = document.createElement('li')
+        li.dataset.person = p.id
+        const title = document.createElement('span')
+        title.className = 'item-title'
+        title.dir = 'auto'
+        title.textContent = p.pseudonym
+        li.append(title)
+        const who = byId.get(p.id)
+        if (!who) {
+          li.append(' · ', t.t('casef_identities_none'))
+          return li
+        }
+        const dl = document.createElement('dl')
+        const row = (key: string, value: string) => {
+          const dt = document.createElement('dt')
+          dt.textContent = t.t(key)
+          const dd = document.createElement('dd')
+          dd.textContent = value
+          dd.dir = 'auto'
+          dl.append(dt, dd)
+        }
+        row('casef_identity_name', who.name)
+        if (who.other_names?.length) row('casef_identity_other_names', who.other_names.join('; '))
+        if (who.contact) row('casef_identity_contact', who.contact)
+        if (who.notes) row('casef_identity_notes', who.notes)
+        li.append(dl)
+        return li
+      }),
+    )
+    const select = element<HTMLSelectElement>('identity-person')
+    const keep = select.value
+    this.options(select, persons.map((p) => [p.id, p.pseudonym]))
+    if (persons.some((p) => p.id === keep)) select.value = keep
+    this.fillIdentityForm()
+  }
+
+  private fillIdentityForm(): void {
+    const s = this.identities
+    if (!s) return
+    const person = element<HTMLSelectElement>('identity-person').value
+    const who = s.doc?.persons.find((p) => p.id === person)
+    element<HTMLInputElement>('identity-name').value = who?.name ?? ''
+    element<HTMLTextAreaElement>('identity-other-names').value = (who?.other_names ?? []).join('\n')
+    element<HTMLTextAreaElement>('identity-contact').value = who?.contact ?? ''
+    element<HTMLTextAreaElement>('identity-notes').value = who?.notes ?? ''
+    this.showProblems('identity', [], IDENTITY_FORM)
+  }
+
+  private async saveIdentity(): Promise<void> {
+    const s = this.identities
+    if (!s) return
+    const keys = this.keys
+    const now = new Date()
+    const identity = identityFromFields(element<HTMLSelectElement>('identity-person').value, {
+      name: element<HTMLInputElement>('identity-name').value,
+      otherNames: element<HTMLTextAreaElement>('identity-other-names').value,
+      contact: element<HTMLTextAreaElement>('identity-contact').value,
+      notes: element<HTMLTextAreaElement>('identity-notes').value,
+    })
+    const base = s.doc ?? firstIdentities(s.caseDoc, keys.accountId, now)
+    const problems = identityProblems(base, s.caseDoc, identity)
+    this.showProblems('identity', problems, IDENTITY_FORM)
+    if (problems.length > 0) return
+    this.host.say(this.t.t('casep_saving'))
+    let chainId = s.chainId
+    if (!chainId) {
+      // The case names its identities chain first (a revision of the case, with the usual
+      // conflict check), so that no identities chain is ever left that no case names.
+      chainId = newIdentitiesId(s.caseDoc.case_id)
+      const named = nextRevision(s.caseDoc, { identities: chainId }, keys.accountId, now)
+      const checked = validateCase(named, this.taxonomy)
+      if (!checked.ok) {
+        this.host.fail(this.t.t('casep_invalid', { path: checked.problems[0].path, message: checked.problems[0].message }))
+        return
+      }
+      if (!(await this.storeChained(named))) return this.identitiesConflict()
+      s.caseDoc = named
+      s.chainId = chainId
+      // The caseload learns at once that this chain is no case (the list leaves it out).
+      const known = this.store?.get(named.case_id)
+      if (known) this.store?.put({ ...known.summary, revisions: named.revision }, named)
+    }
+    const persons = withIdentity(base, s.caseDoc, identity)
+    const next: IdentitiesDocument = s.doc
+      ? nextRevision(s.doc, { persons }, keys.accountId, now)
+      : { ...firstIdentities(s.caseDoc, keys.accountId, now), persons }
+    // Its own chain: stored under the chain id; inside, case_id names the case.
+    if (!(await this.storeChained(next, chainId))) return this.identitiesConflict()
+    s.doc = next
+    this.renderIdentities()
+    this.host.say(this.t.t('casef_identity_saved'))
+  }
+
+  private identitiesConflict(): void {
+    element('identities-conflict').hidden = false
+    this.host.fail(this.t.t('casef_identities_conflict'))
+    element<HTMLButtonElement>('identities-reload').focus()
+  }
+
   // ---- Export
 
   private summaryOf(d: CaseDocument): SummaryText {
@@ -1011,6 +1637,7 @@ export class CasePages {
     let counts
     try {
       counts = countTable(docs, rows, columns, {
+        taxonomy: this.taxonomy,
         language: t.lang,
         unknownLabel: t.t('case_stats_unknown'),
         allLabel: t.t('case_stats_all'),
@@ -1136,4 +1763,23 @@ function download(bytes: Uint8Array, name: string, type: string): void {
   link.download = name
   link.click()
   setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
+// The action edit form's fields: a problem's path -> [element id, catalogue key of its label].
+const ACTION_FORM: Record<string, [string, string]> = {
+  type: ['action-edit-type', 'case_field_action_type'],
+  type_other: ['action-edit-type-other', 'case_field_other_specify'],
+  description: ['action-edit-description', 'case_field_description'],
+  owner: ['action-edit-owner', 'case_field_owner'],
+  due: ['action-edit-due', 'case_field_due'],
+  status: ['action-edit-status', 'case_field_action_status'],
+  outcome: ['action-edit-outcome', 'case_field_outcome'],
+}
+
+// The identity form's fields, the same way.
+const IDENTITY_FORM: Record<string, [string, string]> = {
+  name: ['identity-name', 'casef_identity_name'],
+  other_names: ['identity-other-names', 'casef_identity_other_names'],
+  contact: ['identity-contact', 'casef_identity_contact'],
+  notes: ['identity-notes', 'casef_identity_notes'],
 }

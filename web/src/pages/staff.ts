@@ -30,7 +30,17 @@ const PAGE_SIZE = 25
 const t = await startPage()
 const status = element<HTMLParagraphElement>('status')
 const errorBox = element<HTMLParagraphElement>('error')
-const views = ['signin-view', 'unlock-view', 'inbox-view', 'report-view', 'cases-view', 'case-view', 'stats-view'] as const
+const views = [
+  'signin-view',
+  'unlock-view',
+  'inbox-view',
+  'report-view',
+  'cases-view',
+  'case-view',
+  'stats-view',
+  'identities-view',
+  'taxonomy-view',
+] as const
 type View = (typeof views)[number]
 
 let session: StaffSession | null = null

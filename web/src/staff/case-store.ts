@@ -6,6 +6,7 @@ import { base64 } from '@scure/base'
 import { parseCase } from '../cases/validate'
 import { CaseIndex } from '../cases/search'
 import type { CaseDocument } from '../cases/model'
+import { extendTaxonomy, type Taxonomy, type TaxonomyExtension } from '../cases/taxonomy'
 import { getCasePage, type CaseSummary } from './cases-api'
 import type { OpenRequest, OpenResponse } from './case-worker'
 
@@ -20,6 +21,7 @@ export interface CaseSource {
   // Opens a batch elsewhere (workers); absent: decrypt() and validation on this thread.
   openBatch?(items: { id: string; ciphertext: string }[]): Promise<(CaseDocument | null)[]>
   close?(): void
+  taxonomy?: Taxonomy // the organisation's (base and extension) for validation and search
 }
 
 export function serverCaseSource(decrypt: (c: Uint8Array) => Promise<Uint8Array>): CaseSource {
@@ -32,8 +34,10 @@ export function workerCaseSource(
   decrypt: (c: Uint8Array) => Promise<Uint8Array>,
   identities: string[],
   workers = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)),
+  extension?: TaxonomyExtension,
 ): CaseSource {
-  if (typeof Worker === 'undefined') return serverCaseSource(decrypt)
+  const taxonomy = extension ? extendTaxonomy(extension) : undefined
+  if (typeof Worker === 'undefined') return { ...serverCaseSource(decrypt), taxonomy }
   const pool = Array.from(
     { length: workers },
     () => new Worker(new URL('./case-worker.ts', import.meta.url), { type: 'module' }),
@@ -54,12 +58,13 @@ export function workerCaseSource(
   return {
     page: (after) => getCasePage(after),
     decrypt,
+    taxonomy,
     openBatch(items) {
       const id = next++
       const worker = pool[id % pool.length]
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject })
-        worker.postMessage({ id, identities, items } satisfies OpenRequest)
+        worker.postMessage({ id, identities, items, extension } satisfies OpenRequest)
       })
     },
     close() {
@@ -124,7 +129,7 @@ export class CaseStore {
     if (this.indexing !== null) clearTimeout(this.indexing)
     this.indexing = null
     if (!this.searchIndex) {
-      this.searchIndex = new CaseIndex()
+      this.searchIndex = new CaseIndex(this.source.taxonomy)
       for (const c of this.cases.values()) if (c.doc) this.searchIndex.add(c.doc)
     }
     return this.searchIndex
@@ -132,7 +137,7 @@ export class CaseStore {
 
   private indexSoon(): void {
     const all = [...this.cases.values()]
-    const index = new CaseIndex()
+    const index = new CaseIndex(this.source.taxonomy)
     let at = 0
     const step = () => {
       for (const end = Math.min(all.length, at + 500); at < end; at++) if (all[at].doc) index.add(all[at].doc!)
@@ -169,7 +174,7 @@ export class CaseStore {
     if (!ciphertext) return { summary: bare, doc: null }
     try {
       const plain = await this.source.decrypt(base64.decode(ciphertext))
-      const parsed = parseCase(new TextDecoder().decode(plain))
+      const parsed = parseCase(new TextDecoder().decode(plain), this.source.taxonomy)
       return { summary: bare, doc: parsed.ok && parsed.value.case_id === summary.id ? parsed.value : null }
     } catch {
       return { summary: bare, doc: null }

@@ -7,6 +7,7 @@
 import { base64, bech32 } from '@scure/base'
 import { Decrypter } from 'age-encryption'
 import type { CaseDocument } from '../cases/model'
+import { extendTaxonomy, type Taxonomy, type TaxonomyExtension } from '../cases/taxonomy'
 import { parseCase } from '../cases/validate'
 import { decryptSmall } from './age-small'
 
@@ -14,6 +15,7 @@ export interface OpenRequest {
   id: number
   identities: string[]
   items: { id: string; ciphertext: string }[] // base64 age files, as GET /v1/cases gives them
+  extension?: TaxonomyExtension // the organisation's, when it has one: cases validate against it
 }
 
 export interface OpenResponse {
@@ -48,7 +50,7 @@ async function makeDecrypter(identities: string[]): Promise<Decrypter> {
   return d
 }
 
-async function open(identities: string[], item: { id: string; ciphertext: string }): Promise<CaseDocument | null> {
+async function open(identities: string[], item: { id: string; ciphertext: string }, taxonomy?: Taxonomy): Promise<CaseDocument | null> {
   try {
     const key = identities.join('\n')
     if (!decrypter || held !== key) {
@@ -56,7 +58,7 @@ async function open(identities: string[], item: { id: string; ciphertext: string
       held = key
     }
     const text = new TextDecoder().decode(await decryptSmall(await decrypter, base64.decode(item.ciphertext)))
-    const parsed = parseCase(text)
+    const parsed = parseCase(text, taxonomy)
     return parsed.ok && parsed.value.case_id === item.id ? parsed.value : null
   } catch {
     return null
@@ -64,7 +66,8 @@ async function open(identities: string[], item: { id: string; ciphertext: string
 }
 
 self.onmessage = async (event: MessageEvent<OpenRequest>) => {
-  const { id, identities, items } = event.data
-  const docs = await Promise.all(items.map((item) => open(identities, item)))
+  const { id, identities, items, extension } = event.data
+  const taxonomy = extension ? extendTaxonomy(extension) : undefined
+  const docs = await Promise.all(items.map((item) => open(identities, item, taxonomy)))
   self.postMessage({ id, docs } satisfies OpenResponse)
 }
