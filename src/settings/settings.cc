@@ -79,9 +79,10 @@ std::optional<char32_t> NextCodePoint(std::string_view s, std::size_t& i) {
   return c;
 }
 
-// Security: T-spoofing of the organisation's name on the reporter's page. Bidirectional
-// embedding, override and isolate controls could make the text read as something else; the
-// page shows the text with dir=auto, which needs none of them.
+// Security: T5, T10. Whoever holds an administrator's session chooses what reporters read as
+// the organisation's name and contact; bidirectional embedding, override and isolate controls
+// could make that text read as something else than what /admin and the log show. The pages
+// show it with dir=auto, which needs none of them.
 bool IsBidiControl(char32_t c) {
   return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
