@@ -63,9 +63,9 @@ json::object ViewJson(const settings::SettingsView& view) {
 
 // 400 naming the setting (a known key, or an unknown one of a plausible form) and its bound.
 Response SettingError(const settings::SettingProblem& problem, std::string_view rid) {
-  bool plausible = !problem.key.empty() && problem.key.size() <= kMaxKeyInError &&
-                   problem.key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
-                       std::string::npos;
+  bool plausible =
+      !problem.key.empty() && problem.key.size() <= kMaxKeyInError &&
+      problem.key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
   bool unknown = problem.code == "unknown_setting";
   json::object error{{"code", problem.code},
                      {"message", unknown ? "This setting does not exist or cannot be changed here."
@@ -84,8 +84,8 @@ Response BadRequest(std::string_view rid) {
 
 // Reads a PATCH body: {"version": n, "<key>": value, …}. A value of the wrong JSON type is an
 // invalid_setting; its bound says what the setting takes.
-Response Change(const SettingsRouteDeps& d, const accounts::Principal& who,
-                const std::string& text, const std::string& rid) {
+Response Change(const SettingsRouteDeps& d, const accounts::Principal& who, const std::string& text,
+                const std::string& rid) {
   boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = 2;
@@ -95,8 +95,8 @@ Response Change(const SettingsRouteDeps& d, const accounts::Principal& who,
   if (!version || !(version->is_int64() || version->is_uint64()) ||
       (version->is_int64() && version->as_int64() < 0))
     return BadRequest(rid);
-  std::uint64_t expected = version->is_int64() ? static_cast<std::uint64_t>(version->as_int64())
-                                               : version->as_uint64();
+  std::uint64_t expected =
+      version->is_int64() ? static_cast<std::uint64_t>(version->as_int64()) : version->as_uint64();
   std::vector<std::pair<std::string, SettingValue>> changes;
   for (const auto& field : body.as_object()) {
     if (field.key() == "version") continue;

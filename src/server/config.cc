@@ -310,7 +310,8 @@ std::string FormatConfig(const Config& c) {
       "# starting values: once an administrator changes one in /admin, that value wins.\n";
   out += "organisation_name = " + c.organisation_name + "\n";
   std::string contact;
-  for (char ch : c.reporter_contact) contact += ch == '\n' ? std::string("\\n") : std::string(1, ch);
+  for (char ch : c.reporter_contact)
+    contact += ch == '\n' ? std::string("\\n") : std::string(1, ch);
   out += "reporter_contact = " + contact + "\n";
   out += "statistics_min_cell = " + std::to_string(c.statistics_min_cell) + "\n";
   out +=

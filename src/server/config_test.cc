@@ -81,8 +81,9 @@ TEST(Config, InstanceSettingsStartFromTheFile) {
                          {"organisation_name=a\u202eb"}, "/", c);
   ASSERT_EQ(bad.lines.size(), 2u);
   EXPECT_EQ(bad.lines[0], "f:3: statistics_min_cell: expected 2..100");
-  EXPECT_EQ(bad.lines[1], "override 'organisation_name=a\u202eb': organisation_name: "
-                          "expected no control characters");
+  EXPECT_EQ(bad.lines[1],
+            "override 'organisation_name=a\u202eb': organisation_name: "
+            "expected no control characters");
 }
 
 }  // namespace

@@ -127,10 +127,9 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   accounts::AccountsOptions account_options;
   account_options.policy = [&instance_settings] {
     auto now = instance_settings.Current();
-    return accounts::SessionPolicy{std::chrono::minutes(now->session_idle_minutes),
-                                   std::chrono::hours(now->session_hours),
-                                   static_cast<int>(now->max_failed_logins),
-                                   std::chrono::minutes(now->login_lockout_minutes)};
+    return accounts::SessionPolicy{
+        std::chrono::minutes(now->session_idle_minutes), std::chrono::hours(now->session_hours),
+        static_cast<int>(now->max_failed_logins), std::chrono::minutes(now->login_lockout_minutes)};
   };
   accounts::Accounts accounts(ledger, **database, random, clock, &*server_key, config.log_origin,
                               account_options);
@@ -188,9 +187,10 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
     auto who = api::RequestPrincipal(accounts, ctx);
     return who && who->role != accounts::Role::kCoordinator;
   };
-  api::AddLogRoutes(server, *log_dir,
-                    {[&instance_settings] { return instance_settings.Current()->log_entries_public; },
-                     may_read_entries});
+  api::AddLogRoutes(
+      server, *log_dir,
+      {[&instance_settings] { return instance_settings.Current()->log_entries_public; },
+       may_read_entries});
   api::AddSettingsRoutes(server, {&instance_settings, &accounts, &blocking});
   api::AddTrackerRoutes(server, {&tracker_edits, &accounts, &blocking});
   api::AddStatisticsRoutes(server, {&publications, &accounts, &*log_dir, log_key, &blocking});
@@ -212,9 +212,9 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
     return std::pair{now->organisation_name, now->reporter_contact};
   };
   api::AddFormRoutes(server, std::move(form_deps));
-  api::AddAccountRoutes(server, {&accounts, &blocking, config.log_origin,
-                                 static_cast<std::int64_t>(config.session_lifetime.count()),
-                                 &instance_settings});
+  api::AddAccountRoutes(
+      server, {&accounts, &blocking, config.log_origin,
+               static_cast<std::int64_t>(config.session_lifetime.count()), &instance_settings});
   api::ReportRouteDeps report_deps;
   report_deps.reports = &reports;
   report_deps.blobs = blobs->get();
@@ -241,8 +241,8 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   uploads::UploadsOptions upload_options;
   // One request's body may be as large as the largest upload the setting allows; each upload's
   // own length is checked against the value in force when it is created.
-  upload_options.max_upload_bytes = static_cast<std::uint64_t>(
-      settings::FindSpec("max_upload_bytes")->max);
+  upload_options.max_upload_bytes =
+      static_cast<std::uint64_t>(settings::FindSpec("max_upload_bytes")->max);
   upload_options.limits = [&instance_settings] {
     auto now = instance_settings.Current();
     return uploads::UploadLimits{static_cast<std::uint64_t>(now->max_upload_bytes),

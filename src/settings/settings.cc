@@ -57,8 +57,8 @@ const SettingSpec kSpecs[] = {
     {"login_lockout_minutes", SettingKind::kInteger, 1, 24 * 60, 1, "minutes",
      GetInt<&S::login_lockout_minutes>, SetInt<&S::login_lockout_minutes>},
     {"log_entries_public", SettingKind::kBoolean, 0, 1, 1, "", GetPublic, SetPublic},
-    {"statistics_min_cell", SettingKind::kInteger, 2, 100, 1, "",
-     GetInt<&S::statistics_min_cell>, SetInt<&S::statistics_min_cell>},
+    {"statistics_min_cell", SettingKind::kInteger, 2, 100, 1, "", GetInt<&S::statistics_min_cell>,
+     SetInt<&S::statistics_min_cell>},
 };
 
 // Decodes one UTF-8 sequence at `i`; nothing for an invalid or overlong one.
@@ -123,8 +123,8 @@ Status ApplySettings(Transaction& t, const Applied& a) {
         "INSERT INTO settings (key, value, log_index, hour) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value, log_index = excluded.log_index, "
         "hour = excluded.hour WHERE excluded.log_index > settings.log_index",
-        {std::string(change.at("key").as_string()), json::serialize(change.at("new")),
-         I64(a.index), static_cast<std::int64_t>(a.entry.hour)}));
+        {std::string(change.at("key").as_string()), json::serialize(change.at("new")), I64(a.index),
+         static_cast<std::int64_t>(a.entry.hour)}));
   }
   return t.Execute(
       "INSERT INTO settings_version (id, log_index) VALUES (1, ?) ON CONFLICT (id) DO UPDATE "
@@ -229,8 +229,7 @@ Settings::Settings(records::Ledger& ledger, store::Database& db, Random& random,
 Result<std::vector<std::string>> Settings::Load() {
   std::vector<StoredValue> stored;
   VIGIL_RETURN_IF_ERROR(db_.Read([&](Transaction& t) -> Status {
-    VIGIL_ASSIGN_OR_RETURN(auto rows,
-                           t.Query("SELECT key, value, log_index, hour FROM settings"));
+    VIGIL_ASSIGN_OR_RETURN(auto rows, t.Query("SELECT key, value, log_index, hour FROM settings"));
     for (const auto& r : rows) stored.push_back({Str(r[0]), Str(r[1]), U64(r[2]), U32(r[3])});
     return OkStatus();
   }));
@@ -247,10 +246,10 @@ Result<std::vector<std::string>> Settings::Load() {
     if (*value == spec->get(file_values_)) continue;
     spec->set(now, *value);
     std::string shown = spec->kind == SettingKind::kText ? "(text)" : ValueJson(*value);
-    lines.push_back(s.key + " = " + shown + " (log entry " + std::to_string(s.log_index) +
-                    ", overrides vigil.conf's " +
-                    (spec->kind == SettingKind::kText ? "(text)" : ValueJson(spec->get(file_values_))) +
-                    ")");
+    lines.push_back(
+        s.key + " = " + shown + " (log entry " + std::to_string(s.log_index) +
+        ", overrides vigil.conf's " +
+        (spec->kind == SettingKind::kText ? "(text)" : ValueJson(spec->get(file_values_))) + ")");
   }
   current_.store(std::make_shared<const InstanceSettings>(std::move(now)));
   return lines;
@@ -272,8 +271,7 @@ Result<SettingsView> Settings::Describe() const {
   VIGIL_RETURN_IF_ERROR(db_.Read([&](Transaction& t) -> Status {
     VIGIL_ASSIGN_OR_RETURN(auto version, t.Query("SELECT log_index FROM settings_version"));
     if (!version.empty()) view.version = U64(version[0][0]) + 1;
-    VIGIL_ASSIGN_OR_RETURN(auto rows,
-                           t.Query("SELECT key, value, log_index, hour FROM settings"));
+    VIGIL_ASSIGN_OR_RETURN(auto rows, t.Query("SELECT key, value, log_index, hour FROM settings"));
     for (const auto& r : rows) stored.push_back({Str(r[0]), Str(r[1]), U64(r[2]), U32(r[3])});
     return OkStatus();
   }));
@@ -306,9 +304,9 @@ Result<ChangeResult> Settings::Change(
   std::lock_guard lock(change_mutex_);
   VIGIL_ASSIGN_OR_RETURN(std::uint64_t current_version, Version());
   if (version != current_version)
-    return MakeError(Errc::kFailedPrecondition,
-                     "settings_conflict: the settings changed since version " +
-                         std::to_string(version));
+    return MakeError(
+        Errc::kFailedPrecondition,
+        "settings_conflict: the settings changed since version " + std::to_string(version));
   std::shared_ptr<const InstanceSettings> before = Current();
   InstanceSettings after = *before;
   json::array recorded;

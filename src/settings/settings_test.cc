@@ -54,7 +54,8 @@ TEST(SettingChecks, TextIsUtf8WithoutControlsOrBidiOverrides) {
   EXPECT_FALSE(CheckSetting("organisation_name", SettingValue(accents)));
   EXPECT_TRUE(CheckSetting("organisation_name", SettingValue(std::string("a\nb"))));
   EXPECT_FALSE(CheckSetting("reporter_contact", SettingValue(std::string("Signal: +1 555\nmail"))));
-  EXPECT_TRUE(CheckSetting("reporter_contact", SettingValue(std::string("1\n2\n3\n4\n5\n6\n7\n8\n9"))));
+  EXPECT_TRUE(
+      CheckSetting("reporter_contact", SettingValue(std::string("1\n2\n3\n4\n5\n6\n7\n8\n9"))));
   EXPECT_TRUE(CheckSetting("organisation_name", SettingValue(std::string("a\tb"))));
   EXPECT_TRUE(CheckSetting("organisation_name", SettingValue(std::string("\xc3\x28"))));
   EXPECT_TRUE(CheckSetting("organisation_name", SettingValue(std::string("\xc0\xaf"))));
@@ -112,12 +113,13 @@ TEST_P(SettingsTest, StartsFromTheFileWithNoStoredValue) {
 TEST_P(SettingsTest, AChangeTakesEffectAtOnceAndIsLogged) {
   ValueOf(settings_->Load());
   std::shared_ptr<const InstanceSettings> before = settings_->Current();
-  ChangeResult changed = ValueOf(settings_->Change(
-      {{"session_idle_minutes", std::int64_t{10}},
-       {"organisation_name", std::string("Réseau de protection")},
-       {"max_failed_logins", std::int64_t{5}}},  // unchanged: not recorded
-      0, admin_));
-  EXPECT_EQ(changed.changed, (std::vector<std::string>{"organisation_name", "session_idle_minutes"}));
+  ChangeResult changed = ValueOf(
+      settings_->Change({{"session_idle_minutes", std::int64_t{10}},
+                         {"organisation_name", std::string("Réseau de protection")},
+                         {"max_failed_logins", std::int64_t{5}}},  // unchanged: not recorded
+                        0, admin_));
+  EXPECT_EQ(changed.changed,
+            (std::vector<std::string>{"organisation_name", "session_idle_minutes"}));
   EXPECT_GT(changed.version, 0u);
   EXPECT_EQ(settings_->Current()->session_idle_minutes, 10);
   EXPECT_EQ(settings_->Current()->organisation_name, "Réseau de protection");
@@ -167,18 +169,15 @@ TEST_P(SettingsTest, AChangeTakesEffectAtOnceAndIsLogged) {
 
 TEST_P(SettingsTest, AllOrNothing) {
   ValueOf(settings_->Load());
-  auto bad = settings_->Change({{"session_idle_minutes", std::int64_t{10}},
-                                {"session_hours", std::int64_t{0}}},
-                               0, admin_);
+  auto bad = settings_->Change(
+      {{"session_idle_minutes", std::int64_t{10}}, {"session_hours", std::int64_t{0}}}, 0, admin_);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, Errc::kInvalidArgument);
-  auto unknown = settings_->Change({{"session_idle_minutes", std::int64_t{10}},
-                                    {"data_dir", std::string("/tmp")}},
-                                   0, admin_);
+  auto unknown = settings_->Change(
+      {{"session_idle_minutes", std::int64_t{10}}, {"data_dir", std::string("/tmp")}}, 0, admin_);
   ASSERT_FALSE(unknown);
-  auto repeated = settings_->Change({{"session_hours", std::int64_t{2}},
-                                     {"session_hours", std::int64_t{3}}},
-                                    0, admin_);
+  auto repeated = settings_->Change(
+      {{"session_hours", std::int64_t{2}}, {"session_hours", std::int64_t{3}}}, 0, admin_);
   ASSERT_FALSE(repeated);
   EXPECT_EQ(settings_->Current()->session_idle_minutes, 45);
   EXPECT_EQ(ValueOf(settings_->Describe()).version, 0u);
@@ -200,12 +199,11 @@ TEST_P(SettingsTest, AStaleVersionIsAConflict) {
 
 TEST_P(SettingsTest, StoredValuesWinAfterARestartAndARebuild) {
   ValueOf(settings_->Load());
-  auto first = ValueOf(settings_->Change({{"session_idle_minutes", std::int64_t{10}},
-                                          {"log_entries_public", true}},
-                                         0, admin_));
-  ValueOf(settings_->Change({{"session_idle_minutes", std::int64_t{20}},
-                             {"statistics_min_cell", std::int64_t{10}}},
-                            first.version, admin_));
+  auto first = ValueOf(settings_->Change(
+      {{"session_idle_minutes", std::int64_t{10}}, {"log_entries_public", true}}, 0, admin_));
+  ValueOf(settings_->Change(
+      {{"session_idle_minutes", std::int64_t{20}}, {"statistics_min_cell", std::int64_t{10}}},
+      first.version, admin_));
   std::vector<std::string> lines = Restart();
   EXPECT_EQ(lines.size(), 3u);
   bool named = false;

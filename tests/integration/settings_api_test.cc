@@ -94,10 +94,10 @@ class SettingsApiTest : public ::testing::TestWithParam<std::string> {
   void SignIn(Member& m) {
     http::GetResult r;
     for (int attempt = 0; attempt < 2; ++attempt) {
-      r = server_.Send("POST", "/v1/sessions",
-                       json::serialize(json::object{{"login_name", m.name},
-                                                    {"login_secret", Secret(m)},
-                                                    {"totp_code", Code(m)}}));
+      r = server_.Send(
+          "POST", "/v1/sessions",
+          json::serialize(json::object{
+              {"login_name", m.name}, {"login_secret", Secret(m)}, {"totp_code", Code(m)}}));
       if (r.status != 401) break;
       std::this_thread::sleep_for(std::chrono::seconds(31 - std::time(nullptr) % 30));
     }
@@ -155,16 +155,14 @@ TEST_P(SettingsApiTest, AdministratorsChangeSettingsThatApplyAtOnceAndLast) {
 
   // Only administrators.
   EXPECT_EQ(server_.Send("GET", "/v1/settings", "", As(coordinator)).status, 403u);
-  auto by_coordinator =
-      Patch(coordinator, {{"version", 0}, {"organisation_name", "Not theirs"}});
+  auto by_coordinator = Patch(coordinator, {{"version", 0}, {"organisation_name", "Not theirs"}});
   EXPECT_EQ(by_coordinator.status, 403u);
   EXPECT_EQ(ErrorCode(by_coordinator), "forbidden");
   EXPECT_EQ(server_.Send("GET", "/v1/settings").status, 401u);
 
   // Bad values: 400 naming the setting and its bound, and nothing changes.
-  auto out_of_bounds = Patch(admin, {{"version", 0},
-                                     {"organisation_name", "Half a change"},
-                                     {"session_idle_minutes", 0}});
+  auto out_of_bounds = Patch(
+      admin, {{"version", 0}, {"organisation_name", "Half a change"}, {"session_idle_minutes", 0}});
   ASSERT_EQ(out_of_bounds.status, 400u) << out_of_bounds.body;
   EXPECT_EQ(ErrorCode(out_of_bounds), "invalid_setting");
   EXPECT_EQ(Object(out_of_bounds).at("error").at("setting").as_string(), "session_idle_minutes");
@@ -190,8 +188,9 @@ TEST_P(SettingsApiTest, AdministratorsChangeSettingsThatApplyAtOnceAndLast) {
   json::object after = Object(changed);
   std::int64_t version = after.at("version").as_int64();
   EXPECT_GT(version, 0);
-  EXPECT_EQ(json::serialize(after.at("changed")),
-            R"(["organisation_name","reporter_contact","max_upload_bytes","session_idle_minutes"])");
+  EXPECT_EQ(
+      json::serialize(after.at("changed")),
+      R"(["organisation_name","reporter_contact","max_upload_bytes","session_idle_minutes"])");
   EXPECT_EQ(Setting(after, "session_idle_minutes").at("source").as_string(), "log");
   EXPECT_EQ(Setting(after, "session_idle_minutes").at("log_index").as_int64(), version - 1);
   EXPECT_EQ(Setting(after, "session_idle_minutes").at("default").as_int64(), 30);
@@ -239,9 +238,8 @@ TEST_P(SettingsApiTest, AdministratorsChangeSettingsThatApplyAtOnceAndLast) {
   // The log holds the changes and verifies with the blobs.
   ASSERT_EQ(server_.Stop(), 0);
   std::string verify = std::string(VIGIL_CLI) + " log verify " +
-                       (server_.data_dir() / "log").string() + " --key '" +
-                       server_.verifier_key() + "' --blobs " +
-                       (server_.data_dir() / "blobs").string() + " > /dev/null";
+                       (server_.data_dir() / "log").string() + " --key '" + server_.verifier_key() +
+                       "' --blobs " + (server_.data_dir() / "blobs").string() + " > /dev/null";
   EXPECT_EQ(std::system(verify.c_str()), 0);
 
   // A lost database: the rebuild recovers the settings from the log.
@@ -249,8 +247,8 @@ TEST_P(SettingsApiTest, AdministratorsChangeSettingsThatApplyAtOnceAndLast) {
     for (const char* suffix : {"", "-wal", "-shm"})
       std::filesystem::remove(server_.data_dir() / (std::string("vigil.db") + suffix));
   } else {
-    server_.SetDatabase(DatabaseFor("postgres", "settings_api_rebuilt_" +
-                                                    std::to_string(counter_++)));
+    server_.SetDatabase(
+        DatabaseFor("postgres", "settings_api_rebuilt_" + std::to_string(counter_++)));
   }
   std::string rebuild =
       std::string(VIGIL_CLI) + " rebuild " + server_.data_dir().string() + " > /dev/null";
