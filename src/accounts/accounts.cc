@@ -481,9 +481,10 @@ Status Accounts::RecordFailure(const std::string& login_hash) {
         auto rows,
         t.Query("SELECT failures FROM login_failures WHERE login_hash = ?", {login_hash}));
     std::int64_t failures = rows.empty() ? 1 : std::get<std::int64_t>(rows[0][0]) + 1;
+    const SessionPolicy policy = Policy();
     std::int64_t locked_until =
-        failures >= options_.max_failed_logins ? now + options_.lockout.count() : 0;
-    if (failures >= options_.max_failed_logins) failures = 0;  // a fresh count after the lock
+        failures >= policy.max_failed_logins ? now + policy.lockout.count() : 0;
+    if (failures >= policy.max_failed_logins) failures = 0;  // a fresh count after the lock
     return t.Execute(
         "INSERT INTO login_failures (login_hash, failures, locked_until, updated_at) "
         "VALUES (?, ?, ?, ?) ON CONFLICT (login_hash) DO UPDATE SET failures = "
@@ -550,7 +551,7 @@ Result<Session> Accounts::Login(std::string_view login_name, ByteSpan login_secr
   session.principal.account_id = Str((*account)[0]);
   session.principal.actor = ActorOf(session.principal.account_id);
   session.principal.role = *ParseRole(Str((*account)[1]));
-  session.expires_at = now + options_.session_lifetime.count();
+  session.expires_at = now + Policy().session_lifetime.count();
   // The login is an administrative action: a log entry with no blob, by the account.
   records::Change entry{EntryType::kLogin, NewId(), session.principal.actor, {}, std::nullopt};
   VIGIL_RETURN_IF_ERROR(ledger_.Commit({std::move(entry)}));
@@ -577,6 +578,7 @@ Result<Principal> Accounts::Authenticate(std::string_view session_token) {
   const std::int64_t now = Now();
   Principal principal;
   std::int64_t last_seen = 0;
+  const SessionPolicy policy = Policy();
   VIGIL_RETURN_IF_ERROR(db_.Read([&](Transaction& t) -> Status {
     VIGIL_ASSIGN_OR_RETURN(
         auto rows,
@@ -584,8 +586,8 @@ Result<Principal> Accounts::Authenticate(std::string_view session_token) {
                 "accounts a ON a.id = s.account_id WHERE s.token_hash = ?",
                 {token_hash}));
     auto role = rows.empty() ? std::nullopt : ParseRole(Str(rows[0][1]));
-    if (!role || std::get<std::int64_t>(rows[0][2]) + options_.session_lifetime.count() <= now ||
-        std::get<std::int64_t>(rows[0][3]) + options_.session_idle.count() <= now)
+    if (!role || std::get<std::int64_t>(rows[0][2]) + policy.session_lifetime.count() <= now ||
+        std::get<std::int64_t>(rows[0][3]) + policy.session_idle.count() <= now)
       return MakeError(Errc::kUnauthenticated, "no session, or it timed out");
     principal.account_id = Str(rows[0][0]);
     principal.actor = ActorOf(principal.account_id);
@@ -821,14 +823,21 @@ Result<std::vector<RecoveryShareInfo>> Accounts::RecoverySharesOf(
   return out;
 }
 
+SessionPolicy Accounts::Policy() const {
+  if (options_.policy) return options_.policy();
+  return {options_.session_idle, options_.session_lifetime, options_.max_failed_logins,
+          options_.lockout};
+}
+
 Status Accounts::Sweep() {
   const std::int64_t now = Now();
+  const SessionPolicy policy = Policy();
   return db_.Write([&](Transaction& t) -> Status {
     VIGIL_RETURN_IF_ERROR(
         t.Execute("DELETE FROM sessions WHERE created_at <= ? OR last_seen_at <= ?",
-                  {now - options_.session_lifetime.count(), now - options_.session_idle.count()}));
+                  {now - policy.session_lifetime.count(), now - policy.session_idle.count()}));
     return t.Execute("DELETE FROM login_failures WHERE locked_until <= ? AND updated_at <= ?",
-                     {now, now - options_.lockout.count()});
+                     {now, now - policy.lockout.count()});
   });
 }
 

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -35,6 +36,14 @@ std::optional<Role> ParseRole(std::string_view name);
 // Admins and coordinators hold the organisation key and work on reports.
 bool HoldsOrganisationKey(Role role);
 
+// The session and lock-out values an administrator may change while vigild runs.
+struct SessionPolicy {
+  std::chrono::seconds session_idle{30 * 60};
+  std::chrono::seconds session_lifetime{12 * 3600};
+  int max_failed_logins = 5;  // then the login name is locked for `lockout`
+  std::chrono::seconds lockout{15 * 60};
+};
+
 struct AccountsOptions {
   // The server's own Argon2id over login secrets (which are already Argon2id outputs).
   crypto::Argon2Params verifier_cost{2, 19 * 1024};
@@ -46,6 +55,9 @@ struct AccountsOptions {
   std::chrono::seconds enrolment_lifetime{30 * 60};
   std::ptrdiff_t concurrent_verifications = 4;  // Argon2id runs at once (memory bound)
   std::string issuer = "Vigil";                 // shown by authenticator apps
+  // When set, the four values above come from it at each use (the instance settings,
+  // src/settings), so that a change applies to every session at once. Must be thread-safe.
+  std::function<SessionPolicy()> policy;
 };
 
 struct Invitation {
@@ -201,6 +213,7 @@ class Accounts {
   Result<Bytes> SealSeed(ByteSpan seed);
   Result<Bytes> OpenSeed(ByteSpan sealed) const;
   Status RecordFailure(const std::string& login_hash);
+  SessionPolicy Policy() const;
 
   records::Ledger& ledger_;
   store::Database& db_;

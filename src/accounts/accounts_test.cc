@@ -36,9 +36,10 @@ class AccountsTest : public ::testing::TestWithParam<Engine> {
         organisation_(age::X25519Identity::Generate(random_)) {
     Open();
   }
-  void Open() {
+  void Open(std::function<SessionPolicy()> policy = {}) {
     AccountsOptions options;
     options.verifier_cost = {1, 8 * 1024};
+    options.policy = std::move(policy);
     accounts_ =
         std::make_unique<Accounts>(instance_.ledger(), instance_.db(), random_, instance_.clock(),
                                    &server_key_, TestInstance::kOrigin, options);
@@ -248,6 +249,30 @@ TEST_P(AccountsTest, SessionsTimeOutWhenIdleAndAtTheirEnd) {
   Session out = ValueOf(accounts_->Login("admin", admin.secret, Code(admin)));
   EXPECT_TRUE(accounts_->Logout(out.token));
   EXPECT_EQ(accounts_->Authenticate(out.token).error().code, Errc::kUnauthenticated);
+}
+
+TEST_P(AccountsTest, APolicyChangeAppliesToOpenSessionsAtOnce) {
+  auto policy = std::make_shared<SessionPolicy>();
+  Open([policy] { return *policy; });
+  Member admin = NewMember("admin");
+  ASSERT_TRUE(Join(admin, Role::kAdmin));
+  instance_.clock().Advance(30s);
+  Session session = ValueOf(accounts_->Login("admin", admin.secret, Code(admin)));
+  instance_.clock().Advance(6min);
+  EXPECT_TRUE(accounts_->Authenticate(session.token));
+  policy->session_idle = 5min;  // an administrator shortens the idle time
+  instance_.clock().Advance(6min);
+  EXPECT_EQ(accounts_->Authenticate(session.token).error().code, Errc::kUnauthenticated);
+
+  // Two failures now lock the name.
+  policy->max_failed_logins = 2;
+  Bytes wrong(32, 1);
+  instance_.clock().Advance(30s);
+  EXPECT_FALSE(accounts_->Login("admin", wrong, Code(admin)));
+  EXPECT_FALSE(accounts_->Login("admin", wrong, Code(admin)));
+  instance_.clock().Advance(30s);
+  EXPECT_EQ(accounts_->Login("admin", admin.secret, Code(admin)).error().code,
+            Errc::kResourceExhausted);
 }
 
 TEST_P(AccountsTest, RolesKeysRotationAndRecoveryShares) {

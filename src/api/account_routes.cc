@@ -104,6 +104,14 @@ void AddAccountRoutes(http::Server& server, AccountRouteDeps deps) {
         std::string rid = ctx.request_id();
         auto work = [d, rid]() {
           json::object out{{"log_origin", d->instance}};
+          if (d->settings) {
+            // Public: what a reporter page shows of who runs the instance, and the small-cell
+            // threshold published statistics must meet.
+            std::shared_ptr<const settings::InstanceSettings> now = d->settings->Current();
+            out["organisation_name"] = now->organisation_name;
+            out["reporter_contact"] = now->reporter_contact;
+            out["statistics_min_cell"] = now->statistics_min_cell;
+          }
           auto key = d->accounts->CurrentKey();
           if (key)
             out["organisation_key"] =
@@ -223,7 +231,9 @@ void AddAccountRoutes(http::Server& server, AccountRouteDeps deps) {
           return SessionCookie(Created(json::object{{"account_id", session->principal.account_id},
                                                     {"role", RoleName(session->principal.role)},
                                                     {"expires_at", session->expires_at}}),
-                               session->token, d->session_lifetime_seconds);
+                               session->token,
+                               d->settings ? d->settings->Current()->session_hours * 3600
+                                           : d->session_lifetime_seconds);
         };
         co_return co_await WithBody(ctx, *d->pool, std::move(work));
       });

@@ -10,6 +10,7 @@
 
 #include "accounts/accounts.h"
 #include "http/server.h"
+#include "settings/settings.h"
 
 namespace vigil::api {
 
@@ -20,6 +21,9 @@ struct AccountRouteDeps {
   boost::asio::thread_pool* pool;
   std::string instance;  // the log origin, for the derivations of docs/formats/derivation.md
   std::int64_t session_lifetime_seconds = 12 * 3600;
+  // The instance settings, when present: /v1/instance shows the organisation's name and
+  // contact, and the session cookie lives as long as the session_hours in force.
+  const settings::Settings* settings = nullptr;
 };
 
 // Adds /v1/instance, /v1/enrolments, /v1/accounts, /v1/login-salts, /v1/sessions,

@@ -323,10 +323,15 @@ void AddFormRoutes(http::Server& server, FormRouteDeps deps) {
                  co_return r;
                });
 
-  server.Route(http::Verb::get, kPath, [](RequestContext& ctx) -> asio::awaitable<Response> {
+  server.Route(http::Verb::get, kPath, [d](RequestContext& ctx) -> asio::awaitable<Response> {
     std::string_view lang =
         pages::PickLanguage(http::QueryParam(ctx.query(), "lang"), ctx.Header("Accept-Language"));
-    co_return Page("report_form", lang, {{"title", pages::Message(lang, "site_title")}});
+    std::pair<std::string, std::string> organisation;
+    if (d->organisation) organisation = d->organisation();
+    co_return Page("report_form", lang,
+                   {{"title", pages::Message(lang, "site_title")},
+                    {"organisation_name", organisation.first},
+                    {"reporter_contact", organisation.second}});
   });
 
   server.Route(

@@ -30,6 +30,9 @@ struct FormRouteDeps {
   std::uint64_t max_request_bytes = 2ull << 30;  // the whole form, files included
   std::size_t max_files = 16;
   std::ptrdiff_t concurrent_derivations = 2;  // each holds 64 MiB of Argon2id memory
+  // Who runs the instance, shown on the form when set (the instance settings), read at each
+  // request. Absent: not shown.
+  std::function<std::pair<std::string, std::string>()> organisation;  // name, contact
 };
 
 // Adds GET and POST /nojs/report and GET /static/nojs.css. `deps` must outlive the server.

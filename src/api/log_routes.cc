@@ -39,7 +39,8 @@ void AddLogRoutes(http::Server& server, const translog::LogDirectory& dir,
     auto coordinates = translog::ParseTilePath(path);
     if (!coordinates)
       co_return Response::Error(HttpStatus::not_found, "not_found", "No such resource.");
-    const bool restricted = coordinates->entries && !options.entries_public;
+    const bool restricted =
+        coordinates->entries && !(options.entries_public && options.entries_public());
     if (restricted && !(options.may_read_entries && options.may_read_entries(ctx)))
       co_return Response::Error(HttpStatus::forbidden, "entries_not_public",
                                 "Entry bundles are available to mirrors and auditors only.");

@@ -13,7 +13,9 @@
 namespace vigil::api {
 
 struct LogRouteOptions {
-  bool entries_public = false;
+  // Whether entry bundles are public now (an instance setting, read at each request); absent:
+  // they are not.
+  std::function<bool()> entries_public;
   // When entries are not public: whether this request may read them (a read token or a staff
   // session of the right role). Absent: nobody may.
   std::function<bool(const http::RequestContext&)> may_read_entries;

@@ -193,7 +193,7 @@ asio::awaitable<Response> Options(const Deps& d) {
   r.headers.set("Tus-Version", http::kTusVersion);
   r.headers.set("Tus-Extension", http::kTusExtensions);
   r.headers.set("Tus-Checksum-Algorithm", http::kTusChecksumAlgorithms);
-  r.headers.set("Tus-Max-Size", std::to_string(d.uploads->options().max_upload_bytes));
+  r.headers.set("Tus-Max-Size", std::to_string(d.uploads->Limits().max_upload_bytes));
   co_return r;
 }
 
@@ -212,7 +212,7 @@ asio::awaitable<Response> Create(const Deps& d, RequestContext& ctx) {
     if (auto parsed = http::ParseUploadMetadata(metadata); !parsed)
       co_return ErrorResponse(MakeError(Errc::kInvalidArgument, "Upload-Metadata"), rid);
   }
-  if (*length > d.uploads->options().max_upload_bytes)
+  if (*length > d.uploads->Limits().max_upload_bytes)
     co_return TusError(HttpStatus::payload_too_large, "upload_too_large",
                        "The upload is larger than this server accepts (see Tus-Max-Size).");
   auto work = [uploads = d.uploads, n = *length, rid]() -> Response {

@@ -137,13 +137,18 @@ std::string FormatStatistics(const StatisticsDocument& d) {
                                       {"total", CellJson(d.table.total)}});
 }
 
-Publications::Publications(records::Ledger& ledger, store::Database& db, Random& random)
-    : ledger_(ledger), db_(db), random_(random) {
+Publications::Publications(records::Ledger& ledger, store::Database& db, Random& random,
+                           std::function<std::int64_t()> minimum_k)
+    : ledger_(ledger), db_(db), random_(random), minimum_k_(std::move(minimum_k)) {
   ledger_.Register(translog::EntryType::kStatistics, ApplyStatistics, /*has_record=*/true);
 }
 
 Result<Publication> Publications::Publish(const StatisticsDocument& document,
                                           const translog::ActorId& by) {
+  if (minimum_k_ && document.table.k < minimum_k_())
+    return MakeError(Errc::kInvalidArgument, "k " + std::to_string(document.table.k) +
+                                                 " is below this instance's threshold " +
+                                                 std::to_string(minimum_k_()));
   VIGIL_RETURN_IF_ERROR(CheckPublishable(document.table));
   std::string text = FormatStatistics(document);
   translog::ObjectId id{};

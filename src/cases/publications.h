@@ -4,6 +4,8 @@
 // docs/formats/statistics.md.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,8 +39,12 @@ struct Publication {
 // Thread-safe.
 class Publications {
  public:
-  Publications(records::Ledger& ledger, store::Database& db, Random& random);
-  // Checks (CheckPublishable) and publishes. kInvalidArgument when it would reveal a small count.
+  // `minimum_k`, when set, is the instance's small-cell threshold (the instance setting
+  // statistics_min_cell), read at each publication; a document with a smaller k is refused.
+  Publications(records::Ledger& ledger, store::Database& db, Random& random,
+               std::function<std::int64_t()> minimum_k = {});
+  // Checks (CheckPublishable, and k against the instance's threshold) and publishes.
+  // kInvalidArgument when it would reveal a small count or k is below the threshold.
   Result<Publication> Publish(const StatisticsDocument& document, const translog::ActorId& by);
   Result<std::vector<Publication>> List() const;  // newest first, without documents
   Result<Publication> Get(std::string_view id) const;
@@ -47,6 +53,7 @@ class Publications {
   records::Ledger& ledger_;
   store::Database& db_;
   Random& random_;
+  std::function<std::int64_t()> minimum_k_;
 };
 
 }  // namespace vigil::cases

@@ -61,6 +61,20 @@ TEST_P(PublicationsTest, PublishesOnlySafeTablesAndKeepsThemInTheLog) {
   EXPECT_EQ(ValueOf(publications_->Get(p.id)).log_index, p.log_index);
 }
 
+TEST_P(PublicationsTest, KBelowTheInstanceThresholdIsRefused) {
+  auto threshold = std::make_shared<std::int64_t>(5);
+  publications_ = std::make_unique<Publications>(instance_.ledger(), instance_.db(), random_,
+                                                 [threshold] { return *threshold; });
+  StatisticsDocument table = Document({{{3, 17, 8}, {10, 6, 12}, {7, 9, 11}}});
+  ValueOf(publications_->Publish(table, {}));
+  *threshold = 10;  // an administrator raised statistics_min_cell
+  EXPECT_EQ(publications_->Publish(table, {}).error().code, Errc::kInvalidArgument);
+  StatisticsDocument stricter = Document({{{3, 17, 8}, {10, 6, 12}, {7, 9, 11}}});
+  stricter.table = ValueOf(Suppress({{{3, 17, 8}, {10, 6, 12}, {7, 9, 11}}}, 10));
+  ValueOf(publications_->Publish(stricter, {}));
+  EXPECT_EQ(ValueOf(publications_->List()).size(), 2u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, PublicationsTest,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          [](const auto& p) { return testing::EngineName(p.param); });

@@ -83,7 +83,8 @@ OfflineAppliers::OfflineAppliers(records::Ledger& ledger, store::Database& db,
       tracker_(std::move(tracker)),
       tracker_edits_(ledger, db, random_, tracker_),
       publications_(ledger, db, random_),
-      cases_(ledger, db, random_) {}
+      cases_(ledger, db, random_),
+      settings_(ledger, db, random_, settings::InstanceSettings{}) {}
 
 Result<std::unique_ptr<OfflineAppliers>> OfflineAppliers::Register(records::Ledger& ledger,
                                                                    store::Database& db,

@@ -16,6 +16,7 @@
 #include "records/ledger.h"
 #include "reports/reports.h"
 #include "server/config.h"
+#include "settings/settings.h"
 #include "tracker/edits.h"
 #include "translog/signed_note.h"
 
@@ -46,6 +47,7 @@ class OfflineAppliers {
   tracker::TrackerEdits tracker_edits_;
   cases::Publications publications_;
   cases::Cases cases_;
+  settings::Settings settings_;
 };
 
 struct RebuildResult {

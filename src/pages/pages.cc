@@ -131,7 +131,11 @@ Result<std::string> Render(std::string_view page, std::string_view lang, std::st
   data.set("lang", std::string(lang));
   data.set("dir", IsRightToLeft(lang) ? "rtl" : "ltr");
   data.set("languages", languages);
-  for (const auto& [key, value] : values) data.set(key, value);
+  for (const auto& [key, value] : values) {
+    data.set(key, value);
+    // {{#has_x}}…{{/has_x}}: a part shown only when the value x is not empty.
+    data.set("has_" + key, value.empty() ? Data::type::bool_false : Data::type::bool_true);
+  }
   data.set("head", kainjow::mustache::partial{
                        [] { return std::string(FindEmbedded(kTemplates, "head.mustache")); }});
   data.set("foot", kainjow::mustache::partial{

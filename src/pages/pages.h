@@ -32,7 +32,8 @@ std::string Message(std::string_view lang, std::string_view key,
 std::vector<std::string> CatalogueProblems();
 
 // Renders template `page` ("report_form", "report_done", "error") in `lang`. `values` are the
-// page's own fields; `path` is the page's path for the language links. kNotFound for an
+// page's own fields (each also as has_<key>, true when not empty, for optional parts); `path`
+// is the page's path for the language links. kNotFound for an
 // unknown page.
 Result<std::string> Render(std::string_view page, std::string_view lang, std::string_view path,
                            const std::map<std::string, std::string>& values);

@@ -55,5 +55,29 @@ TEST(Render, TheFormInEveryLanguage) {
   EXPECT_NE(Stylesheet().find("font-family"), std::string_view::npos);
 }
 
+TEST(Render, TheFormShowsWhoRunsTheInstanceOnlyWhenSet) {
+  auto plain = Render("report_form", "en", "/nojs/report",
+                      {{"organisation_name", ""}, {"reporter_contact", ""}});
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->find("class=\"organisation\""), std::string::npos);
+  auto shown =
+      Render("report_form", "ar", "/nojs/report",
+             {{"organisation_name", "<b>Témoins</b>"}, {"reporter_contact", "Signal 1\nmail"}});
+  ASSERT_TRUE(shown.has_value());
+  EXPECT_NE(
+      shown->find("<p dir=\"auto\" class=\"organisation-name\">&lt;b&gt;Témoins&lt;/b&gt;</p>"),
+      std::string::npos)
+      << *shown;
+  EXPECT_NE(shown->find(Message("ar", "settings_landing_run_by")), std::string::npos);
+  EXPECT_NE(shown->find(Message("ar", "settings_landing_contact")), std::string::npos);
+  EXPECT_NE(shown->find("Signal 1\nmail"), std::string::npos);
+  auto contact_only = Render("report_form", "en", "/nojs/report",
+                             {{"organisation_name", ""}, {"reporter_contact", "Signal 1"}});
+  ASSERT_TRUE(contact_only.has_value());
+  EXPECT_EQ(contact_only->find("organisation-name"), std::string::npos);
+  EXPECT_NE(contact_only->find("<p dir=\"auto\" class=\"contact\">Signal 1</p>"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil::pages

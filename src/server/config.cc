@@ -4,6 +4,8 @@
 #include <functional>
 #include <map>
 
+#include "settings/settings.h"
+
 namespace vigil::server {
 namespace {
 
@@ -159,6 +161,34 @@ const std::map<std::string, Setter, std::less<>>& Setters() {
          c.log_entries_public = v == "true";
          return "";
        }},
+      {"organisation_name",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         if (auto problem = settings::CheckSetting("organisation_name", std::string(v)))
+           return "expected " + problem->bound;
+         c.organisation_name = std::string(v);
+         return "";
+       }},
+      {"reporter_contact",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         std::string text;
+         for (std::size_t i = 0; i < v.size(); ++i) {
+           if (v[i] == '\\' && i + 1 < v.size() && v[i + 1] == 'n') {
+             text += '\n';
+             ++i;
+           } else {
+             text += v[i];
+           }
+         }
+         if (auto problem = settings::CheckSetting("reporter_contact", text))
+           return "expected " + problem->bound;
+         c.reporter_contact = std::move(text);
+         return "";
+       }},
+      {"statistics_min_cell",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         return ParseUnsigned<std::int64_t>(v, c.statistics_min_cell, 2, 100) ? ""
+                                                                              : "expected 2..100";
+       }},
       {"tls_certificate",
        [](std::string_view v, Config& c, const std::filesystem::path& base) -> std::string {
          std::filesystem::path p(v);
@@ -273,6 +303,17 @@ std::string FormatConfig(const Config& c) {
   out += "tls_key = " + c.tls_key.string() + "\n";
   out += "# Serve the log's entry bundles to anyone, not only to mirrors and auditors.\n";
   out += std::string("log_entries_public = ") + (c.log_entries_public ? "true" : "false") + "\n";
+  out +=
+      "# Instance settings: shown to reporters when set (organisation_name; reporter_contact,\n"
+      "# lines separated by \\n), and the small-cell threshold of published statistics. These\n"
+      "# keys, the session, lock-out and upload ones above and log_entries_public are only\n"
+      "# starting values: once an administrator changes one in /admin, that value wins.\n";
+  out += "organisation_name = " + c.organisation_name + "\n";
+  std::string contact;
+  for (char ch : c.reporter_contact)
+    contact += ch == '\n' ? std::string("\\n") : std::string(1, ch);
+  out += "reporter_contact = " + contact + "\n";
+  out += "statistics_min_cell = " + std::to_string(c.statistics_min_cell) + "\n";
   out +=
       "# The built web client (make build writes web/dist); empty: the one vigild was built\n"
       "# with.\n";

@@ -35,12 +35,20 @@ struct Config {
   int max_failed_logins = 5;
   std::chrono::seconds login_lockout{15 * 60};
   bool onion = false;
-  bool log_entries_public = false;
+  bool log_entries_public = false;  // serve entry bundles to anyone (else: mirrors and auditors)
+  // Shown to reporters (instance settings; empty: not shown). reporter_contact's lines are
+  // separated by the two characters "\n" in the file.
+  std::string organisation_name;
+  std::string reporter_contact;
+  std::int64_t statistics_min_cell = 5;  // the small-cell threshold k of published statistics
   std::filesystem::path tls_certificate;  // PEM chain; empty: plain HTTP
-  std::filesystem::path tls_key;  // serve entry bundles to anyone (else: mirrors and auditors)
+  std::filesystem::path tls_key;
   // The built web client (web/dist); empty: the directory compiled into vigild.
   std::filesystem::path web_root;
 };
+
+// The keys marked "instance setting" in docs/operations/configuration.md give only a starting
+// value: an administrator's change, stored in the log, wins (src/settings).
 
 // All the problems found, one line each ("vigil.conf:7: listen: not host:port").
 struct ConfigErrors {

@@ -61,5 +61,30 @@ TEST(Config, OverridesWinAndFormatRoundTrips) {
   EXPECT_EQ(back.web_root, "/srv/web");
 }
 
+TEST(Config, InstanceSettingsStartFromTheFile) {
+  Config c;
+  auto errors = ParseConfig("vigil.conf",
+                            "data_dir = d\nlog_origin = o\norganisation_name = Réseau Témoins\n"
+                            "reporter_contact = Signal +31 6 1234\\nwitness@example.org\n"
+                            "statistics_min_cell = 10\n",
+                            {}, "/x", c);
+  ASSERT_TRUE(errors.lines.empty()) << errors.lines.front();
+  EXPECT_EQ(c.organisation_name, "Réseau Témoins");
+  EXPECT_EQ(c.reporter_contact, "Signal +31 6 1234\nwitness@example.org");
+  EXPECT_EQ(c.statistics_min_cell, 10);
+  Config back;
+  ASSERT_TRUE(ParseConfig("f", FormatConfig(c), {}, "/", back).lines.empty());
+  EXPECT_EQ(back.reporter_contact, c.reporter_contact);
+  EXPECT_EQ(back.organisation_name, c.organisation_name);
+  EXPECT_EQ(back.statistics_min_cell, 10);
+  auto bad = ParseConfig("f", "data_dir = d\nlog_origin = o\nstatistics_min_cell = 1\n",
+                         {"organisation_name=a\u202eb"}, "/", c);
+  ASSERT_EQ(bad.lines.size(), 2u);
+  EXPECT_EQ(bad.lines[0], "f:3: statistics_min_cell: expected 2..100");
+  EXPECT_EQ(bad.lines[1],
+            "override 'organisation_name=a\u202eb': organisation_name: "
+            "expected no control characters");
+}
+
 }  // namespace
 }  // namespace vigil::server

@@ -14,6 +14,7 @@
 #include "api/form_routes.h"
 #include "api/log_routes.h"
 #include "api/report_routes.h"
+#include "api/settings_routes.h"
 #include "api/static_routes.h"
 #include "api/statistics_routes.h"
 #include "api/tracker_routes.h"
@@ -26,6 +27,7 @@
 #include "reports/reports.h"
 #include "server/config.h"
 #include "server/onion.h"
+#include "settings/settings.h"
 #include "store/blob_store.h"
 #include "store/postgres_database.h"
 #include "store/sqlite_database.h"
@@ -35,6 +37,23 @@
 namespace {
 
 using namespace vigil;
+
+// The starting values of the instance settings: vigil.conf over the built-in defaults.
+settings::InstanceSettings FileSettings(const server::Config& c) {
+  settings::InstanceSettings s;
+  s.organisation_name = c.organisation_name;
+  s.reporter_contact = c.reporter_contact;
+  s.max_upload_bytes = static_cast<std::int64_t>(c.max_upload_bytes);
+  s.upload_expiry_hours = c.upload_expiry.count();
+  s.session_idle_minutes = std::chrono::duration_cast<std::chrono::minutes>(c.session_idle).count();
+  s.session_hours = std::chrono::duration_cast<std::chrono::hours>(c.session_lifetime).count();
+  s.max_failed_logins = c.max_failed_logins;
+  s.login_lockout_minutes =
+      std::chrono::duration_cast<std::chrono::minutes>(c.login_lockout).count();
+  s.log_entries_public = c.log_entries_public;
+  s.statistics_min_cell = c.statistics_min_cell;
+  return s;
+}
 
 int Fail(const std::string& line) {
   std::fprintf(stderr, "vigild: %s\n", line.c_str());
@@ -102,23 +121,36 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   SystemRandom random;
   records::Ledger ledger(**blobs, **appender, **database, clock);
   reports::Reports reports(ledger, **database, random);
+  // Instance settings: vigil.conf gives the starting values, an administrator's changes in the
+  // log win. Every reader below takes the current snapshot at each use.
+  settings::Settings instance_settings(ledger, **database, random, FileSettings(config));
   accounts::AccountsOptions account_options;
-  account_options.session_idle = config.session_idle;
-  account_options.session_lifetime = config.session_lifetime;
-  account_options.max_failed_logins = config.max_failed_logins;
-  account_options.lockout = config.login_lockout;
+  account_options.policy = [&instance_settings] {
+    auto now = instance_settings.Current();
+    return accounts::SessionPolicy{
+        std::chrono::minutes(now->session_idle_minutes), std::chrono::hours(now->session_hours),
+        static_cast<int>(now->max_failed_logins), std::chrono::minutes(now->login_lockout_minutes)};
+  };
   accounts::Accounts accounts(ledger, **database, random, clock, &*server_key, config.log_origin,
                               account_options);
   // The State cooperation tracker: its compiled-in data are checked now (fail fast).
   auto tracker_data = tracker::LoadBuiltinTracker();
   if (!tracker_data) return Fail("tracker data: " + tracker_data.error().detail);
   tracker::TrackerEdits tracker_edits(ledger, **database, random, *tracker_data);
-  cases::Publications publications(ledger, **database, random);
+  cases::Publications publications(ledger, **database, random, [&instance_settings] {
+    return instance_settings.Current()->statistics_min_cell;
+  });
   cases::Cases cases(ledger, **database, random);
   if (auto same = records::SameFileSystem(config.data_dir / "blobs", log_options.dir);
       same && *same)
     ledger.LetTheLogSyncBlobs();
   auto caught_up = ledger.CatchUp(*log_dir);
+  if (caught_up) {
+    auto stored = instance_settings.Load();
+    if (!stored) return Fail("cannot read the instance settings: " + stored.error().ToString());
+    for (const std::string& line : *stored)
+      std::fprintf(stderr, "vigild: instance setting %s\n", line.c_str());
+  }
   if (auto swept = accounts.Sweep(); !swept)
     return Fail("cannot open the accounts: " + swept.error().ToString());
   if (!caught_up) return Fail("cannot index the log: " + caught_up.error().ToString());
@@ -155,7 +187,11 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
     auto who = api::RequestPrincipal(accounts, ctx);
     return who && who->role != accounts::Role::kCoordinator;
   };
-  api::AddLogRoutes(server, *log_dir, {config.log_entries_public, may_read_entries});
+  api::AddLogRoutes(
+      server, *log_dir,
+      {[&instance_settings] { return instance_settings.Current()->log_entries_public; },
+       may_read_entries});
+  api::AddSettingsRoutes(server, {&instance_settings, &accounts, &blocking});
   api::AddTrackerRoutes(server, {&tracker_edits, &accounts, &blocking});
   api::AddStatisticsRoutes(server, {&publications, &accounts, &*log_dir, log_key, &blocking});
   api::AddCaseRoutes(server, {&cases, &accounts, blobs->get(), &*log_dir, log_key, &blocking,
@@ -171,9 +207,14 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
     return current.recipient;
   };
   form_deps.max_request_bytes = config.max_upload_bytes;
+  form_deps.organisation = [&instance_settings] {
+    auto now = instance_settings.Current();
+    return std::pair{now->organisation_name, now->reporter_contact};
+  };
   api::AddFormRoutes(server, std::move(form_deps));
-  api::AddAccountRoutes(server, {&accounts, &blocking, config.log_origin,
-                                 static_cast<std::int64_t>(config.session_lifetime.count())});
+  api::AddAccountRoutes(
+      server, {&accounts, &blocking, config.log_origin,
+               static_cast<std::int64_t>(config.session_lifetime.count()), &instance_settings});
   api::ReportRouteDeps report_deps;
   report_deps.reports = &reports;
   report_deps.blobs = blobs->get();
@@ -198,7 +239,15 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   // under data_dir/uploads and become attachment blobs when a report or message claims them.
   // The routes and the claim share the store, which lives as long as the server's routes.
   uploads::UploadsOptions upload_options;
-  upload_options.max_upload_bytes = config.max_upload_bytes;
+  // One request's body may be as large as the largest upload the setting allows; each upload's
+  // own length is checked against the value in force when it is created.
+  upload_options.max_upload_bytes =
+      static_cast<std::uint64_t>(settings::FindSpec("max_upload_bytes")->max);
+  upload_options.limits = [&instance_settings] {
+    auto now = instance_settings.Current();
+    return uploads::UploadLimits{static_cast<std::uint64_t>(now->max_upload_bytes),
+                                 std::chrono::hours(now->upload_expiry_hours)};
+  };
   upload_options.quota_bytes = config.upload_quota_bytes;
   upload_options.disk_reserve_bytes = config.disk_reserve_bytes;
   upload_options.expiry = config.upload_expiry;

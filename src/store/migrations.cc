@@ -158,6 +158,17 @@ constexpr Migration kMigrations[] = {
      " author TEXT NOT NULL);"
      "CREATE UNIQUE INDEX case_revisions ON case_events (case_id, revision) "
      "WHERE kind = 'revision'"},
+    // Instance settings (src/settings/settings.cc): each changed key's current value (JSON) and
+    // the entry that set it; the version is the last settings entry's log index.
+    {7,
+     "CREATE TABLE settings ("
+     " key TEXT PRIMARY KEY,"
+     " value TEXT NOT NULL,"
+     " log_index {bigint} NOT NULL,"
+     " hour {bigint} NOT NULL);"
+     "CREATE TABLE settings_version ("
+     " id INTEGER PRIMARY KEY,"
+     " log_index {bigint} NOT NULL)"},
 };
 
 }  // namespace

@@ -341,7 +341,12 @@ std::filesystem::path Uploads::InfoPath(const std::string& id) const {
 
 TimePoint Uploads::ExpiryFromNow() const {
   // Whole seconds, as the state file keeps it.
-  return FromUnixSeconds(UnixSeconds(clock_.Now() + options_.expiry));
+  return FromUnixSeconds(UnixSeconds(clock_.Now() + Limits().expiry));
+}
+
+UploadLimits Uploads::Limits() const {
+  if (options_.limits) return options_.limits();
+  return {options_.max_upload_bytes, options_.expiry};
 }
 
 Status Uploads::Recover() {
@@ -481,7 +486,7 @@ void Uploads::Forget(const std::string& id) {
 
 Result<UploadStatus> Uploads::Create(std::uint64_t length) {
   if (length == 0) return MakeError(Errc::kMalformed, "an empty upload is no age file");
-  if (length > options_.max_upload_bytes)
+  if (length > Limits().max_upload_bytes)
     return MakeError(Errc::kInvalidArgument, "upload longer than max_upload_bytes");
   struct statvfs fs {};
   if (::statvfs(dir_.c_str(), &fs) != 0) return IoError("statvfs", dir_);

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -27,6 +28,12 @@
 
 namespace vigil::uploads {
 
+// The limits an administrator may change while vigild runs (instance settings).
+struct UploadLimits {
+  std::uint64_t max_upload_bytes = 2ull << 30;
+  std::chrono::seconds expiry = std::chrono::hours(24);
+};
+
 struct UploadsOptions {
   std::uint64_t max_upload_bytes = 2ull << 30;
   // Declared lengths of all uploads not yet claimed (in progress or finished) may not add up to
@@ -43,6 +50,10 @@ struct UploadsOptions {
   // so a crash of vigild in the middle of a large request keeps most of it. Each time costs
   // three syncs, which showed at 64 MiB on the test machine's virtual disk.
   std::uint64_t checkpoint_bytes = 256ull << 20;
+  // When set, max_upload_bytes and expiry come from it at each creation and append (the
+  // instance settings, src/settings); max_upload_bytes above then only bounds the body of one
+  // request. Must be thread-safe.
+  std::function<UploadLimits()> limits;
 };
 
 // What a client may know of an upload.
@@ -163,6 +174,8 @@ class Uploads {
   void StartSweeper(std::chrono::milliseconds interval);
 
   const UploadsOptions& options() const { return options_; }
+  // The limits in force now: options().limits, or the fixed options.
+  UploadLimits Limits() const;
 
  private:
   friend class UploadWriter;

@@ -245,6 +245,18 @@ TEST_F(UploadsTest, LongAppendsCheckpointTheirProgress) {
   EXPECT_EQ(uploads_->Claim(created->id)->sha256, crypto::Sha256(file));
 }
 
+TEST_F(UploadsTest, ChangedLimitsApplyToTheNextCreation) {
+  auto limits = std::make_shared<UploadLimits>(UploadLimits{1000, hours(1)});
+  options_.limits = [limits] { return *limits; };
+  Reopen();
+  EXPECT_EQ(uploads_->Create(1001).error().code, Errc::kInvalidArgument);
+  limits->max_upload_bytes = 2000;
+  limits->expiry = hours(5);
+  auto created = uploads_->Create(1001);
+  ASSERT_TRUE(created);
+  EXPECT_GT(created->expires, clock_.Now() + hours(4));
+}
+
 TEST_F(UploadsTest, RefusesTooLargeEmptyAndPastTheLength) {
   EXPECT_EQ(uploads_->Create(options_.max_upload_bytes + 1).error().code, Errc::kInvalidArgument);
   EXPECT_EQ(uploads_->Create(0).error().code, Errc::kMalformed);

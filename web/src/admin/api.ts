@@ -131,3 +131,35 @@ export async function getText(path: string): Promise<string> {
 export async function getBytes(path: string): Promise<Uint8Array> {
   return new Uint8Array(await (await send('GET', path, staff)).arrayBuffer())
 }
+
+// ---- instance settings (GET and PATCH /v1/settings)
+export interface Setting {
+  key: string
+  type: 'integer' | 'boolean' | 'text'
+  value: number | boolean | string
+  default: number | boolean | string // the starting value, from vigil.conf
+  source: 'file' | 'log'
+  log_index?: number // when source is log: the change's entry, and its hour
+  hour?: number
+  min?: number // integers
+  max?: number
+  unit?: '' | 'bytes' | 'hours' | 'minutes'
+  max_length?: number // text
+  max_lines?: number
+}
+
+export interface Settings {
+  version: number
+  settings: Setting[]
+  changed?: string[]
+}
+
+export async function getSettings(): Promise<Settings> {
+  return (await send('GET', '/v1/settings', staff)).json()
+}
+
+// Changes `values` all or nothing, if nobody changed the settings since `version` (else 409
+// settings_conflict); 400 unknown_setting or invalid_setting names the setting and its bound.
+export async function patchSettings(version: number, values: Record<string, number | boolean | string>): Promise<Settings> {
+  return (await send('PATCH', '/v1/settings', { ...staff, json: { ...values, version } })).json()
+}

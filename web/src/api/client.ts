@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly code: string,
     // Seconds from Retry-After, when the answer gave one (429 locked_out, 409 receipt_pending).
     readonly retryAfter: number | null = null,
+    // The error document's other fields, when it has any (400 invalid_setting: setting, bound).
+    readonly details: Record<string, unknown> = {},
   ) {
     super(`${status} ${code}`)
   }
@@ -25,6 +27,10 @@ export interface KeyGeneration {
 export interface Instance {
   log_origin: string
   organisation_key: KeyGeneration | null
+  // Who runs the instance, set by its administrators (empty: not shown).
+  organisation_name?: string
+  reporter_contact?: string
+  statistics_min_cell?: number
 }
 
 export interface Acknowledgement {
@@ -83,14 +89,18 @@ export async function send(method: string, path: string, options: RequestOptions
   }
   if (!response.ok) {
     let code = 'http_' + response.status
+    let details: Record<string, unknown> = {}
     try {
       const document = await response.json()
-      if (typeof document?.error?.code === 'string') code = document.error.code
+      if (typeof document?.error?.code === 'string') {
+        code = document.error.code
+        details = document.error
+      }
     } catch {
       // Not an error document: keep the status.
     }
     const retry = Number.parseInt(response.headers.get('Retry-After') ?? '', 10)
-    throw new ApiError(response.status, code, Number.isFinite(retry) ? retry : null)
+    throw new ApiError(response.status, code, Number.isFinite(retry) ? retry : null, details)
   }
   return response
 }

@@ -5,7 +5,8 @@
 import { base64 } from '@scure/base'
 import { ApiError, getInstance } from '../api/client'
 import { describeError } from '../components/errors'
-import type { Account } from '../admin/api'
+import type { Account, Setting, Settings } from '../admin/api'
+import { changedValues, inputText, SETTING_GROUPS, SETTING_KEYS, type SettingInput } from '../admin/settings'
 import type { StaffKeys } from '../staff/keys'
 import { element, markReady, requireWebAssembly, startPage } from './page'
 
@@ -325,7 +326,8 @@ element<HTMLButtonElement>('my-kits').addEventListener('click', (event) => {
 
 // ---- settings (read-only: they live in the instance's configuration file)
 async function loadSettings(): Promise<void> {
-  const instance = await getInstance()
+  const [, , api] = await modules
+  const [instance, current] = await Promise.all([getInstance(), api.getSettings()])
   const list = element('settings')
   const add = (label: string, value: string) => {
     const dt = document.createElement('dt')
@@ -340,7 +342,201 @@ async function loadSettings(): Promise<void> {
   add(t.t('admin_settings_origin'), instance.log_origin)
   const key = instance.organisation_key
   add(t.t('admin_settings_key'), key ? `${key.generation}: ${key.recipient}` : t.t('admin_settings_no_key'))
+  renderSettings(current)
 }
+
+// ---- instance settings: a form built from GET /v1/settings, checked here as on the server,
+// sent all or nothing with the version it was loaded at.
+let settingsVersion = 0
+let settingsShown: Setting[] = []
+
+function settingId(key: string): string {
+  return `setting-${key.replaceAll('_', '-')}`
+}
+
+function unitText(setting: Setting): string {
+  return setting.unit ? t.t(`settings_unit_${setting.unit}`) : ''
+}
+
+function valueText(setting: Setting, value: number | boolean | string): string {
+  if (typeof value === 'boolean') return t.t(value ? 'settings_yes' : 'settings_no')
+  if (typeof value === 'number') {
+    const n = new Intl.NumberFormat(t.lang).format(value)
+    return setting.unit ? `${n} ${unitText(setting)}` : n
+  }
+  return value === '' ? t.t('settings_empty') : value
+}
+
+function renderSettings(view: Settings): void {
+  settingsVersion = view.version
+  settingsShown = view.settings.filter((s) => SETTING_KEYS.includes(s.key))
+  const byKey = new Map(settingsShown.map((s) => [s.key, s]))
+  const fields = element('settings-fields')
+  fields.replaceChildren()
+  for (const [group, keys] of Object.entries(SETTING_GROUPS)) {
+    const fieldset = document.createElement('fieldset')
+    const legend = document.createElement('legend')
+    legend.textContent = t.t(`settings_group_${group}`)
+    fieldset.append(legend)
+    for (const key of keys) {
+      const setting = byKey.get(key)
+      if (setting) fieldset.append(settingField(setting))
+    }
+    fields.append(fieldset)
+  }
+  element('settings-errors').replaceChildren()
+  element('settings-form').hidden = false
+}
+
+function settingField(setting: Setting): HTMLElement {
+  const id = settingId(setting.key)
+  const wrapper = document.createElement('div')
+  wrapper.className = 'setting'
+  const label = document.createElement('label')
+  label.htmlFor = id
+  label.textContent = t.t(`settings_label_${setting.key}`)
+  let input: HTMLInputElement | HTMLTextAreaElement
+  if (setting.type === 'text' && (setting.max_lines ?? 1) > 1) {
+    input = document.createElement('textarea')
+    input.rows = Math.min(setting.max_lines ?? 4, 5)
+  } else {
+    input = document.createElement('input')
+    if (setting.type === 'boolean') {
+      input.type = 'checkbox'
+      input.checked = setting.value === true
+    } else if (setting.type === 'integer') {
+      input.type = 'text'
+      input.inputMode = 'numeric'
+      input.lang = 'en'
+      input.dir = 'ltr'
+      input.autocomplete = 'off'
+    } else {
+      input.type = 'text'
+      input.autocomplete = 'organization'
+    }
+  }
+  input.id = id
+  input.name = setting.key
+  if (setting.type === 'text') input.dir = 'auto'
+  if (setting.type !== 'boolean') input.value = String(inputText(setting.value))
+  const help = document.createElement('p')
+  help.className = 'hint'
+  help.id = `${id}-help`
+  const bounds =
+    setting.type === 'integer'
+      ? t.t('settings_bounds_range', { min: setting.min ?? 0, max: setting.max ?? 0, unit: unitText(setting) })
+      : setting.type === 'text'
+        ? t.t('settings_bounds_text', { max: setting.max_length ?? 0, lines: setting.max_lines ?? 1 })
+        : ''
+  help.textContent = [t.t(`settings_help_${setting.key}`), bounds].filter(Boolean).join(' ')
+  const source = document.createElement('p')
+  source.className = 'hint'
+  source.id = `${id}-source`
+  source.textContent =
+    setting.source === 'log'
+      ? t.t('settings_source_log', { index: setting.log_index ?? 0, time: hourText(setting.hour ?? 0), value: valueText(setting, setting.default) })
+      : t.t('settings_source_file')
+  const error = document.createElement('p')
+  error.className = 'field-error'
+  error.id = `${id}-error`
+  input.setAttribute('aria-describedby', `${help.id} ${source.id} ${error.id}`)
+  if (setting.type === 'boolean') {
+    const row = document.createElement('div')
+    row.className = 'check'
+    row.append(input, label)
+    wrapper.append(row, help, source, error)
+  } else if (setting.unit) {
+    const row = document.createElement('div')
+    row.className = 'with-unit'
+    const unit = document.createElement('span')
+    unit.textContent = unitText(setting)
+    unit.setAttribute('aria-hidden', 'true')
+    row.append(input, unit)
+    wrapper.append(label, row, help, source, error)
+  } else {
+    wrapper.append(label, input, help, source, error)
+  }
+  return wrapper
+}
+
+function settingInputs(): Map<string, SettingInput> {
+  const inputs = new Map<string, SettingInput>()
+  for (const setting of settingsShown) {
+    const input = element<HTMLInputElement | HTMLTextAreaElement>(settingId(setting.key))
+    inputs.set(setting.key, input instanceof HTMLInputElement && input.type === 'checkbox' ? input.checked : input.value)
+  }
+  return inputs
+}
+
+function showSettingProblems(problems: Map<string, { key: string; args: Record<string, string | number> }>): void {
+  const summary = element('settings-errors')
+  summary.replaceChildren()
+  let first: HTMLElement | null = null
+  for (const setting of settingsShown) {
+    const id = settingId(setting.key)
+    const input = element(id)
+    const problem = problems.get(setting.key)
+    element(`${id}-error`).textContent = problem ? t.t(problem.key, problem.args) : ''
+    if (problem) {
+      input.setAttribute('aria-invalid', 'true')
+      first ??= input
+      const item = document.createElement('p')
+      const link = document.createElement('a')
+      link.href = `#${id}`
+      link.textContent = `${t.t(`settings_label_${setting.key}`)}: ${t.t(problem.key, problem.args)}`
+      item.append(link)
+      summary.append(item)
+    } else {
+      input.removeAttribute('aria-invalid')
+    }
+  }
+  if (problems.size > 0) {
+    const lead = document.createElement('p')
+    lead.textContent = t.t('settings_nothing_saved')
+    summary.prepend(lead)
+    first?.focus()
+  }
+}
+
+element<HTMLFormElement>('settings-form').addEventListener('submit', (event) => {
+  event.preventDefault()
+  const submit = element<HTMLFormElement>('settings-form').querySelector('button')
+  void act(submit, async () => {
+    const [, , api] = await modules
+    const { values, problems } = changedValues(settingsShown, settingInputs())
+    showSettingProblems(problems)
+    element('settings-status').textContent = ''
+    if (problems.size > 0) return
+    if (Object.keys(values).length === 0) {
+      element('settings-status').textContent = t.t('settings_nothing_changed')
+      return
+    }
+    let saved: Settings
+    try {
+      saved = await api.patchSettings(settingsVersion, values)
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'settings_conflict') {
+        renderSettings(await api.getSettings())
+        element('settings-status').textContent = t.t('settings_conflict')
+        return
+      }
+      if (error instanceof ApiError && (error.code === 'invalid_setting' || error.code === 'unknown_setting')) {
+        const key = typeof error.details.setting === 'string' ? error.details.setting : ''
+        showSettingProblems(new Map([[key, { key: error.code === 'invalid_setting' ? 'settings_invalid_server' : 'settings_unknown', args: { bound: String(error.details.bound ?? '') } }]]))
+        return
+      }
+      throw error
+    }
+    renderSettings(saved)
+    const changed = (saved.changed ?? []).map((key) => {
+      const setting = saved.settings.find((s) => s.key === key)
+      return setting ? `${t.t(`settings_label_${key}`)}: ${valueText(setting, setting.value)}` : key
+    })
+    element('settings-status').textContent = changed.length
+      ? t.t('settings_saved', { changes: new Intl.ListFormat(t.lang, { type: 'conjunction' }).format(changed) })
+      : t.t('settings_nothing_changed')
+  })
+})
 
 // ---- the log, checked here against the verifier key the administrator trusts
 element<HTMLFormElement>('log-form').addEventListener('submit', (event) => {
