@@ -497,13 +497,16 @@ async function showUploadLimit(): Promise<void> {
 // takes it out before sending.
 function renderReplyFiles(fits: (size: number, max: number | null) => boolean = () => true): void {
   replyFileList.replaceChildren(
-    ...replyFiles.map((file, i) => {
+    ...replyFiles.map((file) => {
       const item = document.createElement('li')
       const name = document.createElement('span')
       name.className = 'file-name'
-      name.dir = 'auto'
-      name.id = `reply-file-${i}`
-      name.textContent = t.t('replyf_file_entry', { name: file.name, size: formatSize(file.size, t.lang) })
+      // The name isolated (FSI … PDI), so a name in another script keeps its own direction
+      // inside the page's.
+      name.textContent = t.t('replyf_file_entry', {
+        name: `\u2068${file.name}\u2069`,
+        size: formatSize(file.size, t.lang),
+      })
       const remove = document.createElement('button')
       remove.type = 'button'
       remove.className = 'secondary'
