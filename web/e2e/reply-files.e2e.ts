@@ -147,6 +147,7 @@ describe.sequential('replies with files', () => {
     await expect.poll(() => page.textContent('#error')).toContain('Rien n’a été envoyé')
     const uploadsAfter = world.recorder.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/v1/uploads')).length
     expect(uploadsAfter).toBe(uploadsBefore)
+    expect(await page.isHidden('#reply-file-progress')).toBe(true)
     expect(await thread(page).count()).toBe(2)
     await page.close()
   }, 120_000)

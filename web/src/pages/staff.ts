@@ -322,7 +322,7 @@ async function showReport(reportId: string): Promise<void> {
   if (!keys || !inbox) return
   show('report-view', false)
   // Files chosen for another report's reply are not this one's.
-  if (thread?.view.report_id !== reportId) dropReplyFiles()
+  if (thread?.view.report_id !== reportId && !replySending) dropReplyFiles()
   void showUploadLimit()
   element('report-thread').replaceChildren()
   element('report-heading').textContent = t.t('staff_report_title', { id: reportId.slice(0, 8) })
@@ -476,6 +476,8 @@ const replyProgressList = new FileList(replyProgress, t)
 let replyFiles: File[] = []
 let replyDraft: ReplyDraft | null = null
 let replySending = false
+// The draft the progress bars show.
+let barsFor: ReplyDraft | null = null
 // The instance's largest upload (Tus-Max-Size), once asked; null while unknown.
 let maxUploadBytes: number | null = null
 
@@ -548,6 +550,7 @@ function dropReplyFiles(): void {
   replyFileList.replaceChildren()
   replyProgress.replaceChildren()
   replyProgress.hidden = true
+  barsFor = null
 }
 
 replyFilesInput.addEventListener('change', () => {
@@ -569,7 +572,10 @@ element<HTMLFormElement>('reply-form').addEventListener('submit', async (event) 
     return
   }
   const sendButton = element<HTMLButtonElement>('reply-send')
+  // This report's, even if the coordinator goes elsewhere while the files are sent.
   const reportId = thread.view.report_id
+  const reporterRecipient = thread.view.reporter_recipient
+  const replyKeys = keys
   const files = [...replyFiles]
   replySending = true
   sendButton.disabled = true
@@ -581,13 +587,22 @@ element<HTMLFormElement>('reply-form').addEventListener('submit', async (event) 
       void replyDraft?.discard()
       replyDraft = new m.ReplyDraft(reportId, files, maxUploadBytes)
     }
-    if (files.length > 0) {
+    // The progress bars appear with the draft's first upload, not for files refused before
+    // it; a retry of the same draft keeps them, files already sent marked so.
+    const draft = replyDraft
+    const showBars = () => {
+      if (barsFor === draft) return
+      barsFor = draft
       replyProgressList.show(files)
       replyProgress.hidden = false
     }
-    const ack = await replyDraft.send(keys, thread.view.reporter_recipient, t.lang, input.value, {
-      progress: (i, sent, total) => replyProgressList.progress(i, sent, total),
+    const ack = await replyDraft.send(replyKeys, reporterRecipient, t.lang, input.value, {
+      progress: (i, sent, total) => {
+        showBars()
+        replyProgressList.progress(i, sent, total)
+      },
       done: (i) => {
+        showBars()
         replyProgressList.done(i)
         if (i === files.length - 1) say(t.t('staff_reply_sending'))
       },
