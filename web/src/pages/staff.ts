@@ -2,16 +2,15 @@
 // in one page, its views in the URL fragment (#/inbox, #/reports/<id>), so that the keys it
 // unlocks stay in this page's memory and are never stored. Everything is decrypted here.
 import { ApiError } from '../api/client'
-import { formatSize } from '../components/file-list'
+import { FileList, formatSize } from '../components/file-list'
 import { renderFields } from '../components/message-fields'
 import { warmArgon2 } from '../crypto/argon2-client'
-import { getCheckpoint, getStaffAttachment, getStaffReceipt, postReply } from '../staff/api'
+import { getCheckpoint, getStaffAttachment, getStaffReceipt } from '../staff/api'
 import {
   checkpointSize,
   Inbox,
   isIncluded,
   openThread,
-  replyContent,
   serverSource,
   sortEntries,
   titleOf,
@@ -21,6 +20,7 @@ import {
   type SortOrder,
 } from '../staff/inbox'
 import { KeyError, StaffKeys } from '../staff/keys'
+import type { ReplyDraft } from '../staff/reply-files'
 import { classify, currentSession, signIn, SignInError, signOut, type StaffSession } from '../staff/session'
 import { element, markReady, requireWebAssembly, startPage } from './page'
 import { CasePages } from './staff-cases'
@@ -110,6 +110,7 @@ function forget(): void {
   element('report-heading').textContent = ''
   element('report-meta').textContent = ''
   element<HTMLTextAreaElement>('reply').value = ''
+  dropReplyFiles()
   cases.forget()
 }
 
@@ -320,6 +321,9 @@ element('page-next').addEventListener('click', () => {
 async function showReport(reportId: string): Promise<void> {
   if (!keys || !inbox) return
   show('report-view', false)
+  // Files chosen for another report's reply are not this one's.
+  if (thread?.view.report_id !== reportId && !replySending) dropReplyFiles()
+  void showUploadLimit()
   element('report-thread').replaceChildren()
   element('report-heading').textContent = t.t('staff_report_title', { id: reportId.slice(0, 8) })
   element('report-meta').textContent = ''
@@ -459,26 +463,164 @@ async function saveReceipt(messageId: string): Promise<void> {
   }
 }
 
+// ---- Reply with files (src/staff/reply-files.ts)
+
+// The upload and encryption code loads in the background, as on the reporter's pages.
+const replyModule = import('../staff/reply-files')
+// A failed load is reported when a reply is sent, not as an unhandled error.
+replyModule.catch(() => {})
+const replyFilesInput = element<HTMLInputElement>('reply-files')
+const replyFileList = element<HTMLUListElement>('reply-file-list')
+const replyProgress = element<HTMLUListElement>('reply-file-progress')
+const replyProgressList = new FileList(replyProgress, t)
+let replyFiles: File[] = []
+let replyDraft: ReplyDraft | null = null
+let replySending = false
+// The draft the progress bars show.
+let barsFor: ReplyDraft | null = null
+// The instance's largest upload (Tus-Max-Size), once asked; null while unknown.
+let maxUploadBytes: number | null = null
+
+async function showUploadLimit(): Promise<void> {
+  try {
+    const m = await replyModule
+    if (maxUploadBytes === null) maxUploadBytes = await m.getMaxUploadBytes()
+    element('reply-files-limit').textContent =
+      maxUploadBytes === null
+        ? ''
+        : t.t('replyf_files_limit', { size: formatSize(maxUploadBytes, t.lang), count: m.MAX_REPLY_FILES })
+    renderReplyFiles(m.fitsLimit)
+  } catch {
+    // Unknown: the server checks each upload and its refusal is said as such.
+  }
+}
+
+// The chosen files, each with its size, a mark when it is over the limit, and a button that
+// takes it out before sending.
+function renderReplyFiles(fits: (size: number, max: number | null) => boolean = () => true): void {
+  replyFileList.replaceChildren(
+    ...replyFiles.map((file) => {
+      const item = document.createElement('li')
+      const name = document.createElement('span')
+      name.className = 'file-name'
+      // The name isolated (FSI … PDI), so a name in another script keeps its own direction
+      // inside the page's.
+      name.textContent = t.t('replyf_file_entry', {
+        name: `\u2068${file.name}\u2069`,
+        size: formatSize(file.size, t.lang),
+      })
+      const remove = document.createElement('button')
+      remove.type = 'button'
+      remove.className = 'secondary'
+      remove.textContent = t.t('replyf_remove')
+      remove.setAttribute('aria-label', t.t('replyf_remove_named', { name: file.name }))
+      remove.disabled = replySending
+      remove.addEventListener('click', () => {
+        replyFiles = replyFiles.filter((f) => f !== file)
+        replyProgress.hidden = true
+        renderReplyFiles(fits)
+        replyFilesInput.focus()
+      })
+      item.append(name, remove)
+      if (!fits(file.size, maxUploadBytes)) {
+        const problem = document.createElement('span')
+        problem.className = 'file-problem'
+        problem.textContent = t.t('replyf_file_too_large')
+        item.append(problem)
+      }
+      return item
+    }),
+  )
+}
+
+async function rerenderReplyFiles(): Promise<void> {
+  try {
+    renderReplyFiles((await replyModule).fitsLimit)
+  } catch {
+    renderReplyFiles()
+  }
+}
+
+// Forgets the chosen files; uploads made for them are removed rather than left to expire.
+function dropReplyFiles(): void {
+  void replyDraft?.discard()
+  replyDraft = null
+  replyFiles = []
+  replyFilesInput.value = ''
+  replyFileList.replaceChildren()
+  replyProgress.replaceChildren()
+  replyProgress.hidden = true
+  barsFor = null
+}
+
+replyFilesInput.addEventListener('change', () => {
+  // Added to those already chosen, so files can come from several folders.
+  replyFiles = [...replyFiles, ...Array.from(replyFilesInput.files ?? [])]
+  replyFilesInput.value = ''
+  replyProgress.hidden = true
+  void rerenderReplyFiles()
+})
+
 element<HTMLFormElement>('reply-form').addEventListener('submit', async (event) => {
   event.preventDefault()
   errorBox.textContent = ''
   const input = element<HTMLTextAreaElement>('reply')
-  if (!keys || !thread) return
+  if (!keys || !thread || replySending) return
   if (!input.value.trim()) {
     fail(t.t('staff_reply_empty'))
     input.focus()
     return
   }
-  say(t.t('staff_reply_sending'))
+  const sendButton = element<HTMLButtonElement>('reply-send')
+  // This report's, even if the coordinator goes elsewhere while the files are sent.
+  const reportId = thread.view.report_id
+  const reporterRecipient = thread.view.reporter_recipient
+  const replyKeys = keys
+  const files = [...replyFiles]
+  replySending = true
+  sendButton.disabled = true
+  renderReplyFiles()
+  say(t.t(files.length > 0 ? 'replyf_uploading' : 'staff_reply_sending'))
   try {
-    const reportId = thread.view.report_id
-    const ciphertext = await keys.encryptForReporter(thread.view.reporter_recipient, replyContent(t.lang, input.value))
-    const ack = await postReply(reportId, ciphertext)
+    const m = await replyModule
+    if (!replyDraft?.matches(reportId, files)) {
+      void replyDraft?.discard()
+      replyDraft = new m.ReplyDraft(reportId, files, maxUploadBytes)
+    }
+    // The progress bars appear with the draft's first upload, not for files refused before
+    // it; a retry of the same draft keeps them, files already sent marked so.
+    const draft = replyDraft
+    const showBars = () => {
+      if (barsFor === draft) return
+      barsFor = draft
+      replyProgressList.show(files)
+      replyProgress.hidden = false
+    }
+    const ack = await replyDraft.send(replyKeys, reporterRecipient, t.lang, input.value, {
+      progress: (i, sent, total) => {
+        showBars()
+        replyProgressList.progress(i, sent, total)
+      },
+      done: (i) => {
+        showBars()
+        replyProgressList.done(i)
+        if (i === files.length - 1) say(t.t('staff_reply_sending'))
+      },
+    })
+    // Claimed by the reply: nothing to remove.
+    replyDraft = null
     input.value = ''
+    dropReplyFiles()
     await showReport(reportId)
-    say(t.t('staff_reply_sent', { index: ack.log_index }))
+    say(t.t(files.length > 0 ? 'replyf_sent' : 'staff_reply_sent', { index: ack.log_index, count: files.length }))
   } catch (error) {
-    handle(error)
+    const m = await replyModule.catch(() => null)
+    if (m && error instanceof m.ReplyError) fail(t.t(`replyf_error_${error.problem}`))
+    else handle(error)
+  } finally {
+    replySending = false
+    sendButton.disabled = false
+    void rerenderReplyFiles()
   }
 })
 

@@ -4,12 +4,12 @@
 // DOM here: the report page shows the progress this reports.
 import { ApiError, getInstance, getReceipt, postReport, type Acknowledgement } from '../api/client'
 import { buildContent, type FieldName } from '../api/report-content'
-import { uploadEncryptedFile } from '../api/uploads'
 import { encryptTo } from '../crypto/age'
 import { argon2InWorker, warmArgon2 } from '../crypto/argon2-client'
 import { deriveReporterKeys, type ReporterKeys } from '../crypto/derivation'
 import { generatePassphrase, loadWordList } from '../crypto/passphrase'
 import type { Language } from '../i18n/i18n'
+import { MessageFiles } from './message-files'
 
 // Loads what a submission needs (the word list, the Argon2id worker) ahead of time; the report
 // page calls it once the form is usable, so pressing "send" on a slow connection does not wait.
@@ -38,14 +38,14 @@ export class Submission {
   private passphrase = ''
   private keys: ReporterKeys | null = null
   private recipients: string[] = []
-  private readonly uploadIds: (string | null)[]
+  private readonly pending: MessageFiles
 
   constructor(
     private readonly lang: Language,
     private readonly fields: Partial<Record<FieldName, string>>,
     private readonly files: readonly File[],
   ) {
-    this.uploadIds = files.map(() => null)
+    this.pending = new MessageFiles(files)
   }
 
   async send(events: SubmissionEvents): Promise<Submitted> {
@@ -58,13 +58,10 @@ export class Submission {
       this.recipients = [instance.organisation_key.recipient, this.keys.recipient]
     }
     events.stage('uploading')
-    for (let i = 0; i < this.files.length; i++) {
-      if (this.uploadIds[i]) continue
-      this.uploadIds[i] = await uploadEncryptedFile(this.files[i], this.recipients, (sent, total) =>
-        events.fileProgress(i, sent, total),
-      )
-      events.fileDone(i)
-    }
+    const uploadIds = await this.pending.uploadAll(this.recipients, {
+      progress: (i, sent, total) => events.fileProgress(i, sent, total),
+      done: (i) => events.fileDone(i),
+    })
     events.stage('sending')
     const content = buildContent(this.lang, this.fields, this.files)
     const ciphertext = await encryptTo(this.recipients, JSON.stringify(content))
@@ -72,7 +69,7 @@ export class Submission {
       lookupId: this.keys.lookupId,
       reporterRecipient: this.keys.recipient,
       ciphertext,
-      attachments: this.uploadIds as string[],
+      attachments: uploadIds,
     })
     return { passphrase: this.passphrase, acknowledgement, lookupId: this.keys.lookupId }
   }

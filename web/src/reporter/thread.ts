@@ -4,11 +4,11 @@
 import { getAttachment, getInstance, getMessage, postFollowUp, postLookup, ApiError } from '../api/client'
 import type { ReportView, ThreadMessage } from '../api/client'
 import { buildContent, parseContent, type ReportContent } from '../api/report-content'
-import { uploadEncryptedFile } from '../api/uploads'
 import { decryptWith, encryptTo } from '../crypto/age'
 import { argon2InWorker } from '../crypto/argon2-client'
 import { deriveReporterKeys, type ReporterKeys } from '../crypto/derivation'
 import type { Language } from '../i18n/i18n'
+import { MessageFiles } from './message-files'
 
 export interface OpenedMessage {
   meta: ThreadMessage
@@ -65,11 +65,10 @@ export class Thread {
     },
   ): Promise<void> {
     const recipients = [this.organisationRecipient, this.keys.recipient]
-    const uploads: string[] = []
-    for (const [i, file] of files.entries()) {
-      uploads.push(await uploadEncryptedFile(file, recipients, (sent, total) => progress.file(i, sent, total)))
-      progress.done(i)
-    }
+    const uploads = await new MessageFiles(files).uploadAll(recipients, {
+      progress: (i, sent, total) => progress.file(i, sent, total),
+      done: (i) => progress.done(i),
+    })
     const content = buildContent(lang, { what: text }, files)
     const ciphertext = await encryptTo(recipients, JSON.stringify(content))
     await postFollowUp(this.view.report_id, this.keys.lookupId, ciphertext, uploads)

@@ -90,10 +90,15 @@ export async function getStaffAttachment(reportId: string, attachmentId: string)
   return new Uint8Array(await response.arrayBuffer())
 }
 
-export async function postReply(reportId: string, ciphertext: Uint8Array): Promise<Acknowledgement> {
+// A reply, naming the finished uploads of its files in the order of its content's attachments.
+export async function postReply(
+  reportId: string,
+  ciphertext: Uint8Array,
+  attachments: readonly string[] = [],
+): Promise<Acknowledgement> {
   const response = await send('POST', reportPath(reportId) + '/messages', {
     ...staff,
-    json: { ciphertext: base64.encode(ciphertext), attachments: [] },
+    json: { ciphertext: base64.encode(ciphertext), attachments },
   })
   return response.json()
 }

@@ -168,7 +168,12 @@ export async function openThread(source: InboxSource, reportId: string): Promise
   return { view, messages }
 }
 
-// The plaintext of a reply (docs/formats/report-content.md: `fields.what` alone).
-export function replyContent(lang: Language, text: string): string {
-  return JSON.stringify(buildContent(lang, { what: text }, []))
+// The plaintext of a reply (docs/formats/report-content.md: `fields.what` alone), with the
+// names, types and sizes of its files in the order of their uploads.
+export function replyContent(
+  lang: Language,
+  text: string,
+  files: readonly { name: string; type: string; size: number }[] = [],
+): string {
+  return JSON.stringify(buildContent(lang, { what: text }, files))
 }
