@@ -70,13 +70,9 @@ Result<std::vector<reports::AttachmentBlob>> ClaimAll(const ReportRouteDeps& dep
   std::set<std::string> distinct(ids.begin(), ids.end());
   if (distinct.size() != ids.size())
     return MakeError(Errc::kInvalidArgument, "an upload is attached twice");
-  std::vector<reports::AttachmentBlob> out;
-  for (const auto& id : ids) {
-    if (!deps.claim_upload) return MakeError(Errc::kNotFound, "uploads are not enabled");
-    VIGIL_ASSIGN_OR_RETURN(auto blob, deps.claim_upload(id));
-    out.push_back(blob);
-  }
-  return out;
+  if (ids.empty()) return std::vector<reports::AttachmentBlob>{};
+  if (!deps.claim_uploads) return MakeError(Errc::kNotFound, "uploads are not enabled");
+  return deps.claim_uploads(ids);
 }
 
 }  // namespace

@@ -18,9 +18,10 @@ namespace vigil::api {
 // kUnauthenticated / kPermissionDenied. Supplied by the accounts resource.
 using StaffCheck = std::function<Result<translog::ActorId>(const http::RequestContext&)>;
 
-// An upload id to the finished evidence blob it names, claimed for one message (kNotFound
-// when no finished upload has that id). Supplied by the uploads resource.
-using UploadClaim = std::function<Result<reports::AttachmentBlob>(std::string_view upload_id)>;
+// Upload ids to the finished evidence blobs they name, claimed for one message, all or none
+// (kNotFound when one id names no finished upload). Supplied by the uploads resource.
+using UploadClaim = std::function<Result<std::vector<reports::AttachmentBlob>>(
+    const std::vector<std::string>& upload_ids)>;
 
 struct ReportRouteDeps {
   reports::Reports* reports;
@@ -31,7 +32,7 @@ struct ReportRouteDeps {
   StaffCheck staff;
   StaffCheck admin;  // who may delete a report: administrators
 
-  UploadClaim claim_upload;
+  UploadClaim claim_uploads;
   std::uint64_t max_message_bytes = 4 << 20;  // a report or reply ciphertext, base64 included
 };
 

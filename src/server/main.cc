@@ -257,8 +257,8 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   std::shared_ptr<uploads::Uploads> upload_store = std::move(*opened_uploads);
   upload_store->StartSweeper(std::chrono::minutes(1));
   api::AddUploadRoutes(server, {upload_store, &blocking});
-  report_deps.claim_upload = [upload_store](std::string_view id) {
-    return upload_store->Claim(id);
+  report_deps.claim_uploads = [upload_store](const std::vector<std::string>& ids) {
+    return upload_store->ClaimAll(ids);
   };
   // --- end of tus uploads
   api::AddReportRoutes(server, std::move(report_deps));

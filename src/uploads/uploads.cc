@@ -575,60 +575,86 @@ Status Uploads::Terminate(std::string_view id) {
 }
 
 Result<reports::AttachmentBlob> Uploads::Claim(std::string_view id) {
-  std::shared_ptr<UploadEntry> entry;
+  std::string one(id);
+  VIGIL_ASSIGN_OR_RETURN(auto blobs, ClaimAll(std::span<const std::string>(&one, 1)));
+  return blobs.front();
+}
+
+Result<std::vector<reports::AttachmentBlob>> Uploads::ClaimAll(std::span<const std::string> ids) {
+  // Take every upload first, or none: a message naming one upload that has expired must not use
+  // up the others, which the client may send again with a fresh one.
+  std::vector<std::shared_ptr<UploadEntry>> taken;
   {
     std::lock_guard lock(mu_);
-    entry = Find(id);
-    if (!entry || !entry->finished || entry->busy)
-      return MakeError(Errc::kNotFound, "no finished upload with that id");
-    entry->busy = true;
-  }
-  auto release = [&](Error e) -> Error {
-    std::lock_guard lock(mu_);
-    entry->busy = false;
-    return e;
-  };
-  const crypto::Sha256Digest digest = *entry->sha256;
-  if (!entry->in_store) {
-    Status adopted = blobs_.Adopt(PartPath(entry->id), digest);
-    if (!adopted && adopted.error().code == Errc::kFailedPrecondition) {
-      // Another file system: copy, in constant memory.
-      int fd = ::open(PartPath(entry->id).c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) return release(IoError("open", PartPath(entry->id)));
-      PartSource source(fd, 0, entry->length);
-      auto writer = blobs_.NewWriter();
-      Bytes buffer(1 << 20);
-      Status copied = writer ? OkStatus() : Status(writer.error());
-      while (copied) {
-        auto n = source.Read(buffer);
-        if (!n) copied = n.error();
-        if (!n || *n == 0) break;
-        copied = (*writer)->Write(ByteSpan(buffer.data(), *n));
+    for (const std::string& id : ids) {
+      auto entry = Find(id);
+      if (!entry || !entry->finished || entry->busy) {
+        for (auto& t : taken) t->busy = false;
+        return MakeError(Errc::kNotFound, "no finished upload with the id " + id);
       }
-      ::close(fd);
-      if (!copied) return release(copied.error());
-      auto committed = (*writer)->Commit();
-      if (!committed) return release(committed.error());
-      if (committed->first != digest || committed->second != entry->length)
-        return release(MakeError(Errc::kCorrupt, "upload " + entry->id + " changed on disk"));
-      ::unlink(PartPath(entry->id).c_str());
-      adopted = OkStatus();
-    }
-    if (!adopted) {
-      // A rename that happened before a failed directory sync: the data is in the store now.
-      std::error_code ec;
-      if (!std::filesystem::exists(PartPath(entry->id), ec) && blobs_.Exists(digest))
-        entry->in_store = true;
-      return release(adopted.error());
+      entry->busy = true;
+      taken.push_back(std::move(entry));
     }
   }
-  RemoveFiles(entry->id);
-  Forget(entry->id);
-  reports::AttachmentBlob blob;
-  random_.Fill(blob.id);
-  blob.sha256 = digest;
-  blob.size = entry->length;
-  return blob;
+  // Then move each into the blob store; a failure leaves them all claimable (those already
+  // moved stay in the store, marked, and are not moved twice).
+  for (auto& entry : taken) {
+    Status moved = MoveIntoStore(*entry);
+    if (!moved) {
+      std::lock_guard lock(mu_);
+      for (auto& t : taken) t->busy = false;
+      return moved.error();
+    }
+  }
+  std::vector<reports::AttachmentBlob> out;
+  for (auto& entry : taken) {
+    RemoveFiles(entry->id);
+    Forget(entry->id);
+    reports::AttachmentBlob blob;
+    random_.Fill(blob.id);
+    blob.sha256 = *entry->sha256;
+    blob.size = entry->length;
+    out.push_back(blob);
+  }
+  return out;
+}
+
+Status Uploads::MoveIntoStore(UploadEntry& entry) {
+  if (entry.in_store) return OkStatus();
+  const crypto::Sha256Digest digest = *entry.sha256;
+  Status adopted = blobs_.Adopt(PartPath(entry.id), digest);
+  if (!adopted && adopted.error().code == Errc::kFailedPrecondition) {
+    // Another file system: copy, in constant memory.
+    int fd = ::open(PartPath(entry.id).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return IoError("open", PartPath(entry.id));
+    PartSource source(fd, 0, entry.length);
+    auto writer = blobs_.NewWriter();
+    Bytes buffer(1 << 20);
+    Status copied = writer ? OkStatus() : Status(writer.error());
+    while (copied) {
+      auto n = source.Read(buffer);
+      if (!n) copied = n.error();
+      if (!n || *n == 0) break;
+      copied = (*writer)->Write(ByteSpan(buffer.data(), *n));
+    }
+    ::close(fd);
+    if (!copied) return copied.error();
+    auto committed = (*writer)->Commit();
+    if (!committed) return committed.error();
+    if (committed->first != digest || committed->second != entry.length)
+      return MakeError(Errc::kCorrupt, "upload " + entry.id + " changed on disk");
+    ::unlink(PartPath(entry.id).c_str());
+    adopted = OkStatus();
+  }
+  if (!adopted) {
+    // A rename that happened before a failed directory sync: the data is in the store now.
+    std::error_code ec;
+    if (!std::filesystem::exists(PartPath(entry.id), ec) && blobs_.Exists(digest))
+      entry.in_store = true;
+    return adopted.error();
+  }
+  entry.in_store = true;
+  return OkStatus();
 }
 
 std::size_t Uploads::RemoveExpired() {

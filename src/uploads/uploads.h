@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -165,6 +166,9 @@ class Uploads {
   // gone. One claim per upload: kNotFound when the id names no finished upload (never created,
   // in progress, expired, or already claimed); kResourceExhausted, kIo from the blob store.
   Result<reports::AttachmentBlob> Claim(std::string_view id);
+  // Claims every upload of `ids` or none: kNotFound, and nothing claimed, when one of them is
+  // not a finished upload; the others stay claimable after any other failure too.
+  Result<std::vector<reports::AttachmentBlob>> ClaimAll(std::span<const std::string> ids);
 
   // Removes every upload whose expiry has passed (by the clock) and that no append holds;
   // returns how many.
@@ -190,6 +194,8 @@ class Uploads {
   Status WriteInfo(const std::string& id, std::uint64_t length, std::uint64_t offset,
                    std::chrono::system_clock::time_point expires,
                    const std::optional<crypto::Sha256Digest>& sha256) const;
+  // Moves a finished upload's file into the blob store, durably (once: marks it in_store).
+  Status MoveIntoStore(UploadEntry& entry);
   // Removes an upload's files; the caller has taken it out of the table or holds it.
   void RemoveFiles(const std::string& id) const;
   void Forget(const std::string& id);

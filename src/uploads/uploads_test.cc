@@ -121,6 +121,33 @@ TEST_F(UploadsTest, CreateAppendFinishAndClaimOnce) {
   EXPECT_EQ(FilesIn(dir_.path() / "uploads"), 0u);
 }
 
+// A message names its uploads together: one that is not finished (or has expired) must not use
+// up the others, which the client sends again with it.
+TEST_F(UploadsTest, ClaimsAllUploadsOfAMessageOrNone) {
+  Bytes first = Evidence(1000), second = Evidence(2000);
+  auto a = uploads_->Create(first.size());
+  auto b = uploads_->Create(second.size());
+  auto unfinished = uploads_->Create(500);
+  ASSERT_TRUE(a && b && unfinished);
+  ASSERT_TRUE(Append(a->id, 0, first));
+  ASSERT_TRUE(Append(b->id, 0, second));
+
+  std::vector<std::string> with_unfinished{a->id, b->id, unfinished->id};
+  EXPECT_EQ(uploads_->ClaimAll(with_unfinished).error().code, Errc::kNotFound);
+  std::vector<std::string> with_unknown{a->id, std::string(32, 'f'), b->id};
+  EXPECT_EQ(uploads_->ClaimAll(with_unknown).error().code, Errc::kNotFound);
+  EXPECT_TRUE(uploads_->Get(a->id)->finished);
+  EXPECT_TRUE(uploads_->Get(b->id)->finished);
+
+  std::vector<std::string> both{a->id, b->id};
+  auto blobs = uploads_->ClaimAll(both);
+  ASSERT_TRUE(blobs) << blobs.error().ToString();
+  ASSERT_EQ(blobs->size(), 2u);
+  EXPECT_EQ((*blobs)[0].sha256, crypto::Sha256(first));
+  EXPECT_EQ((*blobs)[1].sha256, crypto::Sha256(second));
+  EXPECT_EQ(uploads_->ClaimAll(both).error().code, Errc::kNotFound);
+}
+
 TEST_F(UploadsTest, ResumesAfterReopenFromTheDurableOffsetOnly) {
   Bytes file = Evidence(200000);
   auto created = uploads_->Create(file.size());

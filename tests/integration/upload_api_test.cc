@@ -194,6 +194,10 @@ TEST_P(UploadApiTest, InterruptedUploadResumesAndBecomesADownloadableAttachment)
   EXPECT_EQ(
       ErrorCode(server_.Send("POST", "/v1/reports", ReportBody(lookup, {upload_id, upload_id}))),
       "invalid_request");
+  // An upload that does not exist (or has expired) beside it: 404, and this one is not used up.
+  EXPECT_EQ(ErrorCode(server_.Send("POST", "/v1/reports",
+                                   ReportBody(lookup, {upload_id, std::string(32, 'e')}))),
+            "not_found");
   EXPECT_EQ(Head(path).status, 200u);
   auto created = server_.Send("POST", "/v1/reports", ReportBody(lookup, {upload_id}));
   ASSERT_EQ(created.status, 201u) << created.body;
