@@ -3,7 +3,7 @@
 // device; every change is a new revision (revisions.ts), validated (validate.ts), encrypted to
 // the organisation recipient alone and stored with the revision it was made from, so that a
 // colleague's change is never overwritten unseen. staff.ts owns sign-in, the keys and routing.
-import { ApiError } from '../api/client'
+import { ApiError, getInstance } from '../api/client'
 import { actionFromFields, actionProblems, withAction } from '../cases/actions'
 import { firstIdentities, identityFromFields, identityProblems, newIdentitiesId, nonCaseChains, withIdentity } from '../cases/identities'
 import {
@@ -99,6 +99,7 @@ export class CasePages {
   private loading: Promise<void> | null = null
   private current: { summary: CaseSummary; doc: CaseDocument; view: CaseView | null } | null = null
   private listPage = 0
+  private minimumK = 2 // the instance's statistics_min_cell, read when the view opens
   private statsTable: { rows: string[]; columns: string[]; table: PublishedTable } | null = null
   private readonly t: Translator
   // The organisation's taxonomy (base plus its extension), loaded after unlock before anything
@@ -374,6 +375,7 @@ export class CasePages {
       await this.showTaxonomy()
     })
     submit('stats-form', () => this.computeStatistics())
+    on('stats-k', 'input', () => (element<HTMLInputElement>('stats-k').dataset.touched = 'true'))
     submit('publish-form', () => this.publish())
   }
 
@@ -1621,6 +1623,13 @@ export class CasePages {
   private async showStatistics(): Promise<void> {
     this.host.show('stats-view')
     try {
+      // The instance's smallest publishable cell (the statistics_min_cell setting): the server
+      // refuses a publication below it, so the form starts there and goes no lower.
+      const minimum = Math.max(2, (await getInstance()).statistics_min_cell ?? DEFAULT_K)
+      const input = element<HTMLInputElement>('stats-k')
+      input.min = String(minimum)
+      if (Number(input.value) < minimum || input.dataset.touched !== 'true') input.value = String(minimum)
+      this.minimumK = minimum
       await this.ensureLoaded()
     } catch (error) {
       this.host.handle(error)
@@ -1632,7 +1641,7 @@ export class CasePages {
     const t = this.t
     const rows = element<HTMLSelectElement>('stats-rows').value as Dimension
     const columns = element<HTMLSelectElement>('stats-columns').value as Dimension
-    const k = Math.max(2, Math.min(100, Math.round(Number(element<HTMLInputElement>('stats-k').value) || DEFAULT_K)))
+    const k = Math.max(this.minimumK, Math.min(100, Math.round(Number(element<HTMLInputElement>('stats-k').value) || DEFAULT_K)))
     const docs = [...this.store.cases.values()].flatMap((c) => (c.doc ? [c.doc] : []))
     let counts
     try {
