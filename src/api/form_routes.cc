@@ -228,6 +228,11 @@ asio::awaitable<Response> SubmitForm(std::shared_ptr<FormRouteDeps> d,
       pages::PickLanguage(http::QueryParam(ctx.query(), "lang"), ctx.Header("Accept-Language")));
   auto boundary = http::BoundaryFromContentType(ctx.Header("Content-Type"));
   if (!boundary) co_return ErrorPage(lang, boundary.error());
+  const std::uint64_t limit =
+      d->request_limit ? std::min(d->request_limit(), d->max_request_bytes) : d->max_request_bytes;
+  const Error too_large = MakeError(Errc::kResourceExhausted, "the form is over the size limit");
+  if (auto length = ctx.content_length(); length && *length > limit)
+    co_return ErrorPage(lang, too_large);
   auto organisation = d->organisation_recipient();
   if (!organisation) co_return ErrorPage(lang, organisation.error());
 
@@ -252,6 +257,7 @@ asio::awaitable<Response> SubmitForm(std::shared_ptr<FormRouteDeps> d,
   FormVisitor form(*d->blobs, recipients, *d->random, d->max_files);
   http::MultipartParser parser(*boundary, {}, form);
   Bytes chunk(kReadChunk);
+  std::uint64_t received = 0;
   for (;;) {
     auto n = co_await ctx.ReadBodySome(chunk);
     if (!n) {
@@ -259,6 +265,10 @@ asio::awaitable<Response> SubmitForm(std::shared_ptr<FormRouteDeps> d,
       co_return ErrorPage(lang, n.error());
     }
     if (*n == 0) break;
+    if ((received += *n) > limit) {  // a chunked body over the limit
+      form.Discard();
+      co_return ErrorPage(lang, too_large);
+    }
     auto feed = [&parser, &chunk, size = *n]() {
       return parser.Feed(ByteSpan(chunk.data(), size));
     };

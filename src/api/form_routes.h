@@ -28,6 +28,9 @@ struct FormRouteDeps {
   // The organisation recipient ("age1…"), or kNotFound before the first administrator.
   std::function<Result<std::string>()> organisation_recipient;
   std::uint64_t max_request_bytes = 2ull << 30;  // the whole form, files included
+  // The limit in force (the max_upload_bytes setting), read at each request, at most
+  // max_request_bytes. Absent: max_request_bytes.
+  std::function<std::uint64_t()> request_limit;
   std::size_t max_files = 16;
   std::ptrdiff_t concurrent_derivations = 2;  // each holds 64 MiB of Argon2id memory
   // Who runs the instance, shown on the form when set (the instance settings), read at each

@@ -206,7 +206,13 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
     VIGIL_ASSIGN_OR_RETURN(accounts::KeyGeneration current, accounts.CurrentKey());
     return current.recipient;
   };
-  form_deps.max_request_bytes = config.max_upload_bytes;
+  // The route admits the largest form the setting allows; each form is held to the value in
+  // force when it arrives.
+  form_deps.max_request_bytes =
+      static_cast<std::uint64_t>(settings::FindSpec("max_upload_bytes")->max);
+  form_deps.request_limit = [&instance_settings] {
+    return static_cast<std::uint64_t>(instance_settings.Current()->max_upload_bytes);
+  };
   form_deps.organisation = [&instance_settings] {
     auto now = instance_settings.Current();
     return std::pair{now->organisation_name, now->reporter_contact};

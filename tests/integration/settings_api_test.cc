@@ -209,6 +209,13 @@ TEST_P(SettingsApiTest, AdministratorsChangeSettingsThatApplyAtOnceAndLast) {
   EXPECT_EQ(too_large.status, 413u);
   EXPECT_EQ(ErrorCode(too_large), "upload_too_large");
   EXPECT_EQ(CreateUpload(100000).status, 201u);
+  // The no-JavaScript form is held to the same limit, refused before anything is derived.
+  std::string big_form = "--b\r\nContent-Disposition: form-data; name=\"what\"\r\n\r\n" +
+                         std::string(100001, 'x') + "\r\n--b--\r\n";
+  auto big = server_.Send("POST", "/nojs/report?lang=en", big_form,
+                          {{"Content-Type", "multipart/form-data; boundary=b"}});
+  EXPECT_EQ(big.status, 413u);
+  EXPECT_NE(big.body.find("payload_too_large"), std::string::npos);
 
   // A form loaded before that change is stale.
   auto stale = Patch(admin, {{"version", 0}, {"max_failed_logins", 3}});
