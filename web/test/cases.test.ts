@@ -98,6 +98,20 @@ describe('case validation', () => {
 
   it('counts characters, not bytes, against the limits', () => {
     expect(problemsOf(mutated((d) => (d.title = 'ش'.repeat(200))))).toEqual([])
+    // Characters outside the Basic Multilingual Plane are two UTF-16 units and one character.
+    expect(problemsOf(mutated((d) => (d.title = '🕊'.repeat(200))))).toEqual([])
+    expect(problemsOf(mutated((d) => (d.title = '🕊'.repeat(199) + 'xy')))).toEqual(['title: must be 1 to 200 characters'])
+    expect(problemsOf(mutated((d) => (d.title = '\ud83d'.repeat(201))))).toEqual(['title: must be 1 to 200 characters'])
+  })
+
+  it('measures the document in UTF-8 bytes against its limit', () => {
+    // 4 MiB of characters of 1, 2, 3 and 4 bytes, each just over the limit, inside a string.
+    for (const [char, bytes] of [['x', 1], ['é', 2], ['€', 3], ['🕊', 4]] as const) {
+      const over = '"' + char.repeat(Math.floor((4 * 1024 * 1024) / bytes) + 1) + '"'
+      const under = '"' + char.repeat(Math.floor((4 * 1024 * 1024 - 2) / bytes)) + '"'
+      expect(parseCase(over).ok).toBe(false)
+      expect(parseCase(under)).toEqual({ ok: false, problems: [{ path: '', message: 'must be an object' }] })
+    }
   })
 
   it('checks an identities document and that it belongs to the case', () => {

@@ -66,8 +66,7 @@ class Checker {
 
   text(v: unknown, path: string, max: number, multiline = false, min = 1): v is string {
     if (typeof v !== 'string') return this.fail(path, 'must be a string')
-    const length = [...v].length
-    if (length < min || length > max) return this.fail(path, `must be ${min} to ${max} characters`)
+    if (!within(v, min, max)) return this.fail(path, `must be ${min} to ${max} characters`)
     if (min > 0 && v.trim() === '') return this.fail(path, 'must not be blank')
     if (CONTROL.test(v) || (!multiline && LINE_BREAK.test(v)))
       return this.fail(path, multiline ? 'holds a control character' : 'must be a single line')
@@ -356,8 +355,36 @@ function checkPlace(c: Checker, v: unknown, path: string): void {
   }
 }
 
+// Whether `v` has `min` to `max` characters (code points). A string of n UTF-16 units has
+// between n/2 and n code points, so most strings are settled without counting them.
+function within(v: string, min: number, max: number): boolean {
+  if (v.length <= max && Math.ceil(v.length / 2) >= min) return true
+  let count = 0
+  for (let i = 0; i < v.length; i++) {
+    const unit = v.charCodeAt(i)
+    // A high surrogate followed by a low one is one character.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < v.length) {
+      const next = v.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) i++
+    }
+    count++
+  }
+  return count >= min && count <= max
+}
+
+// The UTF-8 size of `text`: UTF-16 units count 1 to 3 bytes (a surrogate pair, 4 in all).
 function byteLength(text: string): number {
-  return new TextEncoder().encode(text).length
+  let bytes = 0
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit < 0x80) bytes += 1
+    else if (unit < 0x800) bytes += 2
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4
+      i++
+    } else bytes += 3
+  }
+  return bytes
 }
 
 function run<T>(taxonomy: Taxonomy, value: unknown, check: (c: Checker, v: unknown) => void): Validated<T> {

@@ -48,7 +48,7 @@ export function workerCaseSource(
     w.onmessage = (event: MessageEvent<OpenResponse>) => {
       const call = pending.get(event.data.id)
       pending.delete(event.data.id)
-      call?.resolve(event.data.docs)
+      call?.resolve(JSON.parse(event.data.docs) as (CaseDocument | null)[])
     }
     w.onerror = () => {
       for (const call of pending.values()) call.reject(new Error('a case worker failed'))
