@@ -21,20 +21,31 @@ const TAG = 16
 const PAYLOAD = new TextEncoder().encode('payload')
 const NO_SALT = new Uint8Array(0) // as HashLen zero bytes (RFC 5869)
 
+const MAC_LINE = new TextEncoder().encode('\n--- ')
+
 type Bytes = Uint8Array<ArrayBuffer>
 
-// HKDF-SHA-256 (RFC 5869) to 32 bytes, with WebCrypto.
-async function hkdf(ikm: Bytes, salt: Bytes, info: Bytes): Promise<Bytes> {
-  const key = await crypto.subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits'])
+// Key material as a WebCrypto HKDF key, and HKDF-SHA-256 (RFC 5869) from it to 32 bytes.
+function hkdfKey(ikm: Bytes): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits', 'deriveKey'])
+}
+
+async function hkdf(key: CryptoKey, salt: Bytes, info: Bytes): Promise<Bytes> {
   return new Uint8Array(await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt, info }, key, 256))
 }
 
-// Whether `mac` is the HMAC-SHA-256 of `data` under `key`, compared by WebCrypto.
-async function hmacHolds(key: Bytes, data: Bytes, mac: Bytes): Promise<boolean> {
-  const k = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
-  return crypto.subtle.verify('HMAC', k, mac, data)
+// Whether `mac` is the HMAC-SHA-256 of `data` under the key HKDF derives from `key`, compared by
+// WebCrypto.
+async function hmacHolds(key: CryptoKey, salt: Bytes, info: Bytes, data: Bytes, mac: Bytes): Promise<boolean> {
+  const hmacKey = await crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt, info },
+    key,
+    { name: 'HMAC', hash: 'SHA-256', length: 256 },
+    false,
+    ['verify'],
+  )
+  return crypto.subtle.verify('HMAC', hmacKey, mac, data)
 }
-const MAC_LINE = new TextEncoder().encode('\n--- ')
 
 // The length of the header (up to and including the MAC line's newline).
 export function headerLength(file: Uint8Array): number {
@@ -69,9 +80,8 @@ async function fastIdentity(identity: string): Promise<FastIdentity | null> {
     const { prefix, words } = bech32.decode(identity.toLowerCase() as `${string}1${string}`, 1000)
     const scalar = bech32.fromWords(words)
     if (prefix !== 'age-secret-key-' || scalar.length !== 32) return null
-    const key = await crypto.subtle.importKey('pkcs8', new Uint8Array([...PKCS8_X25519, ...scalar]), { name: 'X25519' }, false, [
-      'deriveBits',
-    ])
+    const pkcs8 = new Uint8Array([...PKCS8_X25519, ...scalar])
+    const key = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'X25519' }, false, ['deriveBits', 'deriveKey'])
     const recipient = bech32.fromWords(bech32.decode((await identityToRecipient(identity)) as `${string}1${string}`).words)
     return { key, recipient }
   } catch {
@@ -117,9 +127,9 @@ function line32(file: Uint8Array, at: number): Uint8Array<ArrayBuffer> | null {
   }
 }
 
-// The file key, when the header `file.subarray(0, end)` has the shape above, one of `fast`
-// unwraps a stanza and the MAC holds; null otherwise (the library then decides).
-async function fastFileKey(fast: FastIdentity[], file: Uint8Array, end: number): Promise<Uint8Array | null> {
+// The file key (as an HKDF key), when the header `file.subarray(0, end)` has the shape above,
+// one of `fast` unwraps a stanza and the MAC holds; null otherwise (the library then decides).
+async function fastFileKey(fast: FastIdentity[], file: Uint8Array, end: number): Promise<CryptoKey | null> {
   if (fast.length === 0 || !startsWith(file, 0, VERSION)) return null
   const stanzas: { share: Bytes; body: Bytes }[] = []
   let at = VERSION.length
@@ -135,10 +145,11 @@ async function fastFileKey(fast: FastIdentity[], file: Uint8Array, end: number):
   if (!mac) return null
   for (const { share, body } of stanzas) {
     for (const id of fast) {
-      let secret: Bytes
+      let secret: CryptoKey
       try {
         const peer = await crypto.subtle.importKey('raw', share, { name: 'X25519' }, false, [])
-        secret = new Uint8Array(await crypto.subtle.deriveBits({ name: 'X25519', public: peer }, id.key, 256))
+        // The shared secret straight into HKDF; WebCrypto refuses an all-zero one.
+        secret = await crypto.subtle.deriveKey({ name: 'X25519', public: peer }, id.key, 'HKDF', false, ['deriveBits'])
       } catch {
         return null // a low-order share, say
       }
@@ -146,15 +157,15 @@ async function fastFileKey(fast: FastIdentity[], file: Uint8Array, end: number):
       salt.set(share)
       salt.set(id.recipient, 32)
       const wrap = await hkdf(secret, salt, X25519_LABEL)
-      let fileKey: Uint8Array
+      let fileKey: Bytes
       try {
-        fileKey = chacha20poly1305(wrap, new Uint8Array(12)).decrypt(body)
+        fileKey = new Uint8Array(chacha20poly1305(wrap, new Uint8Array(12)).decrypt(body))
       } catch {
         continue // not this identity's stanza
       }
       // The MAC covers the header up to and including "---".
-      const macKey = await hkdf(new Uint8Array(fileKey), NO_SALT, HEADER_LABEL)
-      return (await hmacHolds(macKey, file.slice(0, at + 3), mac)) ? fileKey : null
+      const key = await hkdfKey(fileKey)
+      return (await hmacHolds(key, NO_SALT, HEADER_LABEL, file.slice(0, at + 3), mac)) ? key : null
     }
   }
   return null
@@ -162,9 +173,11 @@ async function fastFileKey(fast: FastIdentity[], file: Uint8Array, end: number):
 
 export async function decryptSmall(keys: SmallKeys, file: Uint8Array): Promise<Uint8Array> {
   const end = headerLength(file)
-  const fileKey = (await fastFileKey(keys.fast, file, end)) ?? (await keys.decrypter.decryptHeader(file.subarray(0, end)))
+  const fileKey =
+    (await fastFileKey(keys.fast, file, end)) ??
+    (await hkdfKey(new Uint8Array(await keys.decrypter.decryptHeader(file.subarray(0, end)))))
   if (file.length < end + 16) throw new Error('age: no payload nonce')
-  const key = await hkdf(new Uint8Array(fileKey), file.slice(end, end + 16), PAYLOAD)
+  const key = await hkdf(fileKey, file.slice(end, end + 16), PAYLOAD)
   const payload = file.subarray(end + 16)
   const chunks = Math.max(1, Math.ceil(payload.length / (CHUNK + TAG)))
   const out = new Uint8Array(payload.length - chunks * TAG > 0 ? payload.length - chunks * TAG : 0)

@@ -38,21 +38,41 @@ export function workerCaseSource(
 ): CaseSource {
   const taxonomy = extension ? extendTaxonomy(extension) : undefined
   if (typeof Worker === 'undefined') return { ...serverCaseSource(decrypt), taxonomy }
-  const pool = Array.from(
-    { length: workers },
-    () => new Worker(new URL('./case-worker.ts', import.meta.url), { type: 'module' }),
-  )
-  const pending = new Map<number, { resolve(docs: (CaseDocument | null)[]): void; reject(e: Error): void }>()
+  const pool = Array.from({ length: workers }, () => ({
+    worker: new Worker(new URL('./case-worker.ts', import.meta.url), { type: 'module' }),
+    busy: 0, // batches handed to it and not yet back
+  }))
+  interface Call {
+    request: OpenRequest
+    resolve(docs: (CaseDocument | null)[]): void
+    reject(e: Error): void
+  }
+  // Batches wait here until a worker has fewer than two, so that a faster worker takes more
+  // and none is left with a queue at the end.
+  const waiting: Call[] = []
+  const pending = new Map<number, Call>()
+  const pump = () => {
+    for (const slot of pool)
+      while (slot.busy < 2 && waiting.length > 0) {
+        const call = waiting.shift()!
+        pending.set(call.request.id, call)
+        slot.busy++
+        slot.worker.postMessage(call.request)
+      }
+  }
   let next = 0
-  for (const w of pool) {
-    w.onmessage = (event: MessageEvent<OpenResponse>) => {
+  for (const slot of pool) {
+    slot.worker.onmessage = (event: MessageEvent<OpenResponse>) => {
       const call = pending.get(event.data.id)
       pending.delete(event.data.id)
+      slot.busy--
+      pump()
       call?.resolve(JSON.parse(event.data.docs) as (CaseDocument | null)[])
     }
-    w.onerror = () => {
-      for (const call of pending.values()) call.reject(new Error('a case worker failed'))
+    slot.worker.onerror = () => {
+      for (const call of [...pending.values(), ...waiting]) call.reject(new Error('a case worker failed'))
       pending.clear()
+      waiting.length = 0
     }
   }
   return {
@@ -60,15 +80,13 @@ export function workerCaseSource(
     decrypt,
     taxonomy,
     openBatch(items) {
-      const id = next++
-      const worker = pool[id % pool.length]
       return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject })
-        worker.postMessage({ id, identities, items, extension } satisfies OpenRequest)
+        waiting.push({ request: { id: next++, identities, items, extension }, resolve, reject })
+        pump()
       })
     },
     close() {
-      for (const w of pool) w.terminate()
+      for (const slot of pool) slot.worker.terminate()
     },
   }
 }
