@@ -16,14 +16,20 @@ import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { base64nopad, bech32 } from '@scure/base'
 import { Decrypter, identityToRecipient } from 'age-encryption'
 
+type Bytes = Uint8Array<ArrayBuffer>
+
+const ascii = (text: string): Bytes => new TextEncoder().encode(text)
 const CHUNK = 64 * 1024
 const TAG = 16
-const PAYLOAD = new TextEncoder().encode('payload')
 const NO_SALT = new Uint8Array(0) // as HashLen zero bytes (RFC 5869)
-
-const MAC_LINE = new TextEncoder().encode('\n--- ')
-
-type Bytes = Uint8Array<ArrayBuffer>
+const VERSION = ascii('age-encryption.org/v1\n')
+const X25519_ARGS = ascii('-> X25519 ')
+const MAC_PREFIX = ascii('--- ')
+const MAC_LINE = ascii('\n--- ')
+const LINE = 43 // 32 bytes in unpadded base64
+const X25519_LABEL = ascii('age-encryption.org/v1/X25519')
+const HEADER_LABEL = ascii('header')
+const PAYLOAD_LABEL = ascii('payload')
 
 // Key material as a WebCrypto HKDF key, and HKDF-SHA-256 (RFC 5869) from it to 32 bytes.
 function hkdfKey(ikm: Bytes): Promise<CryptoKey> {
@@ -102,14 +108,6 @@ export async function smallKeys(identities: readonly string[]): Promise<SmallKey
   return { fast, decrypter }
 }
 
-const ascii = (text: string) => new TextEncoder().encode(text)
-const VERSION = ascii('age-encryption.org/v1\n')
-const X25519_ARGS = ascii('-> X25519 ')
-const MAC_PREFIX = ascii('--- ')
-const X25519_LABEL = ascii('age-encryption.org/v1/X25519')
-const HEADER_LABEL = ascii('header')
-const LINE = 43 // 32 bytes in unpadded base64
-
 function startsWith(file: Uint8Array, at: number, prefix: Uint8Array): boolean {
   if (at + prefix.length > file.length) return false
   for (let i = 0; i < prefix.length; i++) if (file[at + i] !== prefix[i]) return false
@@ -117,7 +115,7 @@ function startsWith(file: Uint8Array, at: number, prefix: Uint8Array): boolean {
 }
 
 // One 43-character line of canonical base64 at `at` (followed by a newline), or null.
-function line32(file: Uint8Array, at: number): Uint8Array<ArrayBuffer> | null {
+function line32(file: Uint8Array, at: number): Bytes | null {
   if (at + LINE >= file.length || file[at + LINE] !== 0x0a) return null
   try {
     const bytes = base64nopad.decode(String.fromCharCode(...file.subarray(at, at + LINE)))
@@ -177,7 +175,7 @@ export async function decryptSmall(keys: SmallKeys, file: Uint8Array): Promise<U
     (await fastFileKey(keys.fast, file, end)) ??
     (await hkdfKey(new Uint8Array(await keys.decrypter.decryptHeader(file.subarray(0, end)))))
   if (file.length < end + 16) throw new Error('age: no payload nonce')
-  const key = await hkdf(fileKey, file.slice(end, end + 16), PAYLOAD)
+  const key = await hkdf(fileKey, file.slice(end, end + 16), PAYLOAD_LABEL)
   const payload = file.subarray(end + 16)
   const chunks = Math.max(1, Math.ceil(payload.length / (CHUNK + TAG)))
   const out = new Uint8Array(payload.length - chunks * TAG > 0 ? payload.length - chunks * TAG : 0)

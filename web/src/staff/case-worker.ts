@@ -24,6 +24,7 @@ export interface OpenResponse {
 
 let keys: Promise<SmallKeys> | null = null
 let held = ''
+const utf8 = new TextDecoder()
 
 async function open(identities: string[], item: { id: string; ciphertext: string }, taxonomy?: Taxonomy): Promise<string> {
   try {
@@ -32,7 +33,7 @@ async function open(identities: string[], item: { id: string; ciphertext: string
       keys = smallKeys(identities)
       held = key
     }
-    const text = new TextDecoder().decode(await decryptSmall(await keys, base64.decode(item.ciphertext)))
+    const text = utf8.decode(await decryptSmall(await keys, base64.decode(item.ciphertext)))
     const parsed = parseCase(text, taxonomy)
     return parsed.ok && parsed.value.case_id === item.id ? text : 'null'
   } catch {
