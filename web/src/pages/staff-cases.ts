@@ -398,7 +398,14 @@ export class CasePages {
     this.store = store
     performance.mark('casep-load-start')
     this.host.say(this.t.t('casep_loading_cases'))
-    this.loading = store.load((done) => this.host.say(this.t.t('casep_loading_progress', { count: done })))
+    // Progress at most twice a second: each message is a live-region update for screen readers
+    // and a layout for the page, both wasted forty times over on a large caseload.
+    let said = performance.now()
+    this.loading = store.load((done) => {
+      if (performance.now() - said < 500) return
+      said = performance.now()
+      this.host.say(this.t.t('casep_loading_progress', { count: done }))
+    })
     try {
       await this.loading
     } catch (error) {
