@@ -19,7 +19,7 @@ import { Instance } from '../e2e/instance'
 import { Administrator } from '../e2e/staff'
 
 const COUNT = Number(process.env.BENCH_CASES ?? 10_000)
-const RUNS = Number(process.env.BENCH_CASE_RUNS ?? 3)
+const RUNS = Number(process.env.BENCH_CASE_RUNS ?? 5)
 const PARALLEL = 8
 const TRACE_CATEGORIES = ['__metadata', 'toplevel', 'v8', 'blink.user_timing', 'devtools.timeline']
   .concat(['disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'])
