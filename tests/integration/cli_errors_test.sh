@@ -19,6 +19,13 @@ expect_failure() {  # NAME EXPECTED_SUBSTRING COMMAND...
   passed=$((passed + 1))
 }
 
+# Changes one byte of FILE at OFFSET (its lowest bit), so the file always differs; writing a
+# fixed letter left it unchanged whenever that letter was already there (1 run in 64).
+flip() {  # FILE OFFSET
+  local byte; byte=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+  printf "\\$(printf %03o $((byte ^ 1)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
 "$vigil" keygen -o key.txt 2>/dev/null
 "$vigil" keygen -o other.txt 2>/dev/null
 recipient=$("$vigil" keygen -y key.txt)
@@ -30,9 +37,11 @@ size=$(stat -c %s good.age)
 expect_failure "wrong key" "no identity matched" "$vigil" decrypt -i other.txt -o out good.age
 head -c $((size - 1000)) good.age > truncated.age
 expect_failure "truncated" "damaged or altered data" "$vigil" decrypt -i key.txt -o out truncated.age
-cp good.age header_flip.age; printf 'Z' | dd of=header_flip.age bs=1 seek=40 conv=notrunc 2>/dev/null
+cp good.age header_flip.age; flip header_flip.age 40
+cmp -s good.age header_flip.age && { echo "FAIL the header flip changed nothing"; failed=$((failed + 1)); }
 expect_failure "flipped header byte" "" "$vigil" decrypt -i key.txt -o out header_flip.age
-cp good.age payload_flip.age; printf 'Z' | dd of=payload_flip.age bs=1 seek=150000 conv=notrunc 2>/dev/null
+cp good.age payload_flip.age; flip payload_flip.age 150000
+cmp -s good.age payload_flip.age && { echo "FAIL the payload flip changed nothing"; failed=$((failed + 1)); }
 expect_failure "flipped payload byte" "damaged or altered data" "$vigil" decrypt -i key.txt -o out payload_flip.age
 sed '3s/^./!/' good.pem > bad.pem
 expect_failure "bad armor" "armored input is malformed" "$vigil" decrypt -i key.txt -o out bad.pem
