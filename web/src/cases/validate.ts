@@ -360,16 +360,13 @@ function checkPlace(c: Checker, v: unknown, path: string): void {
 function within(v: string, min: number, max: number): boolean {
   if (v.length <= max && Math.ceil(v.length / 2) >= min) return true
   let count = 0
-  for (let i = 0; i < v.length; i++) {
-    const unit = v.charCodeAt(i)
-    // A high surrogate followed by a low one is one character.
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < v.length) {
-      const next = v.charCodeAt(i + 1)
-      if (next >= 0xdc00 && next <= 0xdfff) i++
-    }
-    count++
-  }
+  for (let i = 0; i < v.length; i++, count++) if (pairAt(v, i)) i++
   return count >= min && count <= max
+}
+
+// Whether a high surrogate followed by a low one (one character) starts at `i`.
+function pairAt(text: string, i: number): boolean {
+  return (text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00
 }
 
 // The UTF-8 size of `text`: UTF-16 units count 1 to 3 bytes (a surrogate pair, 4 in all).
@@ -379,7 +376,7 @@ function byteLength(text: string): number {
     const unit = text.charCodeAt(i)
     if (unit < 0x80) bytes += 1
     else if (unit < 0x800) bytes += 2
-    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+    else if (pairAt(text, i)) {
       bytes += 4
       i++
     } else bytes += 3
