@@ -4,8 +4,8 @@
 #  2. the web client (web/): unit and age interop tests (vitest), and the end-to-end
 #     tests in Debian's headless Chromium against the ci build's vigild (a few minutes);
 #  3. the asan-ubsan build: the same tests under sanitizers;
-#  4. the fuzz build: each libFuzzer target for FUZZ_SECONDS (default 15; `make fuzz` runs 60)
-#     under ASan/UBSan, so that 22 targets on 2 cores stay within the CI budget.
+#  4. the fuzz build: each libFuzzer target for FUZZ_SECONDS (default 10; `make fuzz` runs 60)
+#     under ASan/UBSan, so that 23 targets on 2 cores stay within the CI budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -54,7 +54,7 @@ step "fuzz build"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs" --target fuzzers
 step "fuzz smoke"
-scripts/fuzz.sh build/fuzz "${FUZZ_SECONDS:-15}" | tee "$log"
+scripts/fuzz.sh build/fuzz "${FUZZ_SECONDS:-10}" | tee "$log"
 total=$((total + $(ls build/fuzz/tests/fuzz/fuzz_* | wc -l)))
 
 step "all suites passed"
