@@ -41,6 +41,41 @@ class FileSource final : public Source {
 
 constexpr std::uint64_t kSpaceCheckEvery = 8 << 20;
 
+// Blobs up to this size are made durable by the shared syncfs.
+constexpr std::uint64_t kGroupSyncMaxBytes = 4 << 20;
+
+Status WriteAll(int fd, ByteSpan data, const std::filesystem::path& path) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return IoError("write", path);
+    data = data.subspan(static_cast<std::size_t>(n));
+  }
+  return OkStatus();
+}
+
+// Whether the file at `path` holds exactly `size` bytes hashing to `digest`.
+bool HoldsExactly(const std::filesystem::path& path, const Digest& digest, std::uint64_t size) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  FdSource source(fd);
+  crypto::Sha256Hasher hasher;
+  std::uint64_t total = 0;
+  Bytes buffer(1 << 16);
+  bool ok = true;
+  while (ok) {
+    auto n = source.Read(buffer);
+    if (!n || *n == 0) {
+      ok = n.has_value();
+      break;
+    }
+    total += *n;
+    hasher.Update(ByteSpan(buffer.data(), *n));
+  }
+  ::close(fd);
+  return ok && total == size && hasher.Finish() == digest;
+}
+
 }  // namespace
 
 Result<Digest> ParseDigest(std::string_view hex) {
@@ -114,17 +149,8 @@ Status BlobWriter::Write(ByteSpan data) {
   }
   hasher_.Update(data);
   size_ += data.size();
-  while (!data.empty()) {
-    ssize_t n = ::write(fd_, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoError("write", temp_);
-    data = data.subspan(static_cast<std::size_t>(n));
-  }
-  return OkStatus();
+  return WriteAll(fd_, data, temp_);
 }
-
-// Blobs up to this size are made durable by the shared syncfs.
-constexpr std::uint64_t kGroupSyncMaxBytes = 4 << 20;
 
 Result<std::pair<Digest, std::uint64_t>> BlobWriter::Commit() { return Finish(true); }
 
@@ -176,15 +202,58 @@ Result<std::pair<Digest, std::uint64_t>> BlobWriter::Finish(bool sync) {
 }
 
 Result<std::pair<Digest, std::uint64_t>> BlobStore::Put(ByteSpan data) const {
-  VIGIL_ASSIGN_OR_RETURN(auto writer, NewWriter());
-  VIGIL_RETURN_IF_ERROR(writer->Write(data));
-  return writer->Commit();
+  return PutWhole(data, true);
 }
 
 Result<std::pair<Digest, std::uint64_t>> BlobStore::PutUnsynced(ByteSpan data) const {
-  VIGIL_ASSIGN_OR_RETURN(auto writer, NewWriter());
-  VIGIL_RETURN_IF_ERROR(writer->Write(data));
-  return writer->CommitUnsynced();
+  return PutWhole(data, false);
+}
+
+// Performance: one file creation per report, in one of 256 directories, is what the reports
+// path costs the file system; a temporary in one shared directory and a rename across
+// directories cost about as much again under 64 concurrent writers (bench/reports_bench.sh).
+Result<std::pair<Digest, std::uint64_t>> BlobStore::PutWhole(ByteSpan data, bool sync) const {
+  VIGIL_ASSIGN_OR_RETURN(std::uint64_t available, Available());
+  if (available < data.size())
+    return MakeError(Errc::kResourceExhausted, "the disk is full (below the reserve)");
+  auto through_temporary = [&]() -> Result<std::pair<Digest, std::uint64_t>> {
+    VIGIL_ASSIGN_OR_RETURN(auto writer, NewWriter());
+    VIGIL_RETURN_IF_ERROR(writer->Write(data));
+    return writer->Finish(sync);
+  };
+  if (data.size() > kGroupSyncMaxBytes) return through_temporary();
+  const Digest digest = crypto::Sha256(data);
+  const std::uint64_t size = data.size();
+  const std::filesystem::path path = PathOf(digest);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == ENOENT) {
+    // The first blob of its shard. The shared syncfs below makes the directory's name durable.
+    if (::mkdir(path.parent_path().c_str(), 0755) != 0 && errno != EEXIST)
+      return IoError("mkdir", path.parent_path());
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  }
+  if (fd < 0 && errno == EEXIST) {
+    // The same bytes stored before, or what a crash left of them: keep a file that holds them
+    // exactly, otherwise replace it whole.
+    if (!HoldsExactly(path, digest, size)) return through_temporary();
+  } else if (fd < 0) {
+    return IoError("create", path);
+  } else {
+    Status written = WriteAll(fd, data, path);
+    struct stat ours {
+    }, named{};
+    bool same = ::fstat(fd, &ours) == 0;
+    if (::close(fd) != 0 && written) written = IoError("close", path);
+    if (!written) {
+      // Remove what we began, unless a writer of the same bytes has replaced it meanwhile.
+      if (same && ::stat(path.c_str(), &named) == 0 && named.st_ino == ours.st_ino)
+        ::unlink(path.c_str());
+      return written.error();
+    }
+  }
+  // One syncfs covers the data, the name and a new directory's name.
+  if (sync) VIGIL_RETURN_IF_ERROR(sync_->Sync());
+  return std::make_pair(digest, size);
 }
 
 Status BlobStore::Adopt(const std::filesystem::path& file, const Digest& digest) const {

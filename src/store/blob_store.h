@@ -67,7 +67,10 @@ class BlobStore {
                                                  BlobStoreOptions options = {});
 
   Result<std::unique_ptr<BlobWriter>> NewWriter() const;
-  // Convenience for small blobs.
+  // A blob whose bytes are all in hand (a report, a reply, a record): written under its final
+  // name at once, with no temporary and no rename, then made durable by the shared syncfs. A
+  // crash before that sync may leave the name with partial content; nothing refers to it yet,
+  // and the next Put of those bytes finds the mismatch and replaces the file.
   Result<std::pair<Digest, std::uint64_t>> Put(ByteSpan data) const;
   // Put without the sync, as BlobWriter::CommitUnsynced.
   Result<std::pair<Digest, std::uint64_t>> PutUnsynced(ByteSpan data) const;
@@ -91,6 +94,7 @@ class BlobStore {
 
  private:
   friend class BlobWriter;
+  Result<std::pair<Digest, std::uint64_t>> PutWhole(ByteSpan data, bool sync) const;
   BlobStore(std::filesystem::path root, BlobStoreOptions options, std::unique_ptr<GroupSync> sync)
       : root_(std::move(root)), options_(options), sync_(std::move(sync)) {}
   std::filesystem::path root_;

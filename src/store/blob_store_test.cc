@@ -1,6 +1,7 @@
 #include "store/blob_store.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <cstdio>
@@ -132,6 +133,76 @@ TEST_F(BlobStoreTest, RefusesWritesBelowTheDiskReserve) {
   ASSERT_FALSE(writer);
   EXPECT_EQ(writer.error().code, Errc::kResourceExhausted);
   EXPECT_EQ(store->Put(AsBytes("x")).error().code, Errc::kResourceExhausted);
+}
+
+// Put writes a small blob under its final name at once (decision 0010). What a crash left under
+// that name is replaced whole; an intact copy is kept as it is.
+TEST_F(BlobStoreTest, PutReplacesWhatACrashLeftAndKeepsAnIntactCopy) {
+  auto store = OpenStore();
+  Bytes data(3000);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 13);
+  const Digest digest = crypto::Sha256(data);
+  const std::filesystem::path path = store->PathOf(digest);
+  for (std::size_t kept : {std::size_t{0}, std::size_t{1000}, data.size() - 1}) {
+    std::filesystem::create_directories(path.parent_path());
+    {
+      std::FILE* f = std::fopen(path.c_str(), "wb");
+      ASSERT_NE(f, nullptr);
+      std::fwrite(data.data(), 1, kept, f);
+      std::fclose(f);
+    }
+    auto put = store->PutUnsynced(data);
+    ASSERT_TRUE(put) << kept;
+    EXPECT_EQ(put->first, digest);
+    auto source = store->Open(digest);
+    ASSERT_TRUE(source);
+    EXPECT_EQ(ReadAll(**source), data) << "a partial file of " << kept << " bytes stayed";
+    ASSERT_TRUE(store->Remove(digest));
+  }
+  // Same bytes with one flipped bit: replaced too.
+  Bytes flipped = data;
+  flipped[10] ^= 1;
+  {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fwrite(flipped.data(), 1, flipped.size(), f);
+    std::fclose(f);
+  }
+  ASSERT_TRUE(store->Put(data));
+  auto source = store->Open(digest);
+  ASSERT_TRUE(source);
+  EXPECT_EQ(ReadAll(**source), data);
+  // An intact copy is not rewritten: the same file stays.
+  struct stat before {
+  }, after{};
+  ASSERT_EQ(::stat(path.c_str(), &before), 0);
+  ASSERT_TRUE(store->Put(data));
+  ASSERT_EQ(::stat(path.c_str(), &after), 0);
+  EXPECT_EQ(before.st_ino, after.st_ino);
+  // No temporary is left behind by any of it.
+  EXPECT_TRUE(std::filesystem::is_empty(dir_.path() / "blobs" / "tmp"));
+}
+
+// Many writers of the same bytes at once, as a client retrying a report while the first attempt
+// is still in flight: every Put succeeds and the blob holds the bytes.
+TEST_F(BlobStoreTest, ConcurrentPutsOfTheSameBytesAllSucceed) {
+  auto store = OpenStore();
+  Bytes data(50000, 0x5a);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        if (store->Put(data)) ok++;
+        if (i % 5 == 4) (void)store->Remove(crypto::Sha256(data));
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 160);
+  ASSERT_TRUE(store->Put(data));
+  auto source = store->Open(crypto::Sha256(data));
+  ASSERT_TRUE(source);
+  EXPECT_EQ(ReadAll(**source), data);
 }
 
 }  // namespace

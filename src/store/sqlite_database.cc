@@ -7,6 +7,7 @@
 #include <future>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "base/check.h"
 
@@ -25,11 +26,54 @@ Error SqliteError(sqlite3* db, int rc, std::string_view what) {
   return MakeError(Errc::kInternal, detail);
 }
 
+// One connection and its prepared statements, by SQL text. Performance: the writer runs the same
+// few statements for every report, and parsing them again each time was a tenth of its CPU
+// (perf under bench/reports_bench.sh).
+class Connection {
+ public:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  ~Connection() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close(db_);
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  sqlite3* db() const { return db_; }
+
+  // A prepared statement for `sql`, reset and with no bindings; the caller resets it after use.
+  Result<sqlite3_stmt*> Prepare(std::string_view sql) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) return it->second;
+    // The few distinct statements of this code base fit; a bound stops any growth.
+    if (statements_.size() >= kMaxStatements) {
+      for (auto& [text, stmt] : statements_) sqlite3_finalize(stmt);
+      statements_.clear();
+    }
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
+    statements_.emplace(std::string(sql), stmt);
+    return stmt;
+  }
+
+ private:
+  static constexpr std::size_t kMaxStatements = 256;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> statements_;
+};
+
 class SqliteTransaction final : public StatementRunner {
  public:
-  explicit SqliteTransaction(sqlite3* db) : db_(db) {}
+  explicit SqliteTransaction(Connection& connection)
+      : connection_(connection), db_(connection.db()) {}
 
-  // Runs statements without parameters (migrations, BEGIN/COMMIT).
+  // Runs statements without parameters (migrations).
   Status Exec(const std::string& sql) {
     char* message = nullptr;
     int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
@@ -38,12 +82,20 @@ class SqliteTransaction final : public StatementRunner {
     return OkStatus();
   }
 
+  // Runs one statement without parameters through the connection's prepared statements
+  // (BEGIN, SAVEPOINT, COMMIT and the like).
+  Status Step(std::string_view sql) { return Run(sql, {}, nullptr); }
+
  private:
   Status Run(std::string_view sql, const Params& params, std::vector<Row>* rows) override {
-    sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
-    if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
+    VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, connection_.Prepare(sql));
+    // Reset at once after use, so that no statement holds a transaction open.
+    auto reset = [](sqlite3_stmt* s) {
+      sqlite3_reset(s);
+      sqlite3_clear_bindings(s);
+    };
+    std::unique_ptr<sqlite3_stmt, decltype(reset)> guard(stmt, reset);
+    int rc = SQLITE_OK;
     if (static_cast<std::size_t>(sqlite3_bind_parameter_count(stmt)) != params.size())
       return MakeError(Errc::kInvalidArgument, "wrong number of parameters");
     for (std::size_t i = 0; i < params.size(); ++i) {
@@ -92,10 +144,12 @@ class SqliteTransaction final : public StatementRunner {
     return OkStatus();
   }
 
+  Connection& connection_;
   sqlite3* db_;
 };
 
-Result<sqlite3*> OpenConnection(const std::filesystem::path& path, bool read_only) {
+Result<std::unique_ptr<Connection>> OpenConnection(const std::filesystem::path& path,
+                                                   bool read_only) {
   sqlite3* db = nullptr;
   int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
               SQLITE_OPEN_NOMUTEX;
@@ -106,16 +160,14 @@ Result<sqlite3*> OpenConnection(const std::filesystem::path& path, bool read_onl
     return MakeError(Errc::kUnavailable, "cannot open " + path.string() + ": " + message);
   }
   sqlite3_busy_timeout(db, 5000);
-  SqliteTransaction setup(db);
+  auto connection = std::make_unique<Connection>(db);
+  SqliteTransaction setup(*connection);
   // Durability: WAL with synchronous=FULL syncs the WAL at every commit (DESIGN.md section 5).
-  std::string pragmas =
-      read_only ? "PRAGMA foreign_keys=ON"
-                : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON";
-  if (Status s = setup.Exec(pragmas); !s) {
-    sqlite3_close(db);
-    return s.error();
-  }
-  return db;
+  std::string pragmas = read_only ? "PRAGMA foreign_keys=ON"
+                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA "
+                                    "foreign_keys=ON; PRAGMA cache_size=-32768";
+  VIGIL_RETURN_IF_ERROR(setup.Exec(pragmas));
+  return connection;
 }
 
 class SqliteDatabase final : public Database {
@@ -127,8 +179,6 @@ class SqliteDatabase final : public Database {
     }
     cv_.notify_all();
     if (writer_thread_.joinable()) writer_thread_.join();
-    for (sqlite3* r : readers_) sqlite3_close(r);
-    sqlite3_close(writer_);
   }
 
   static Result<std::unique_ptr<Database>> Open(const std::filesystem::path& path,
@@ -137,9 +187,9 @@ class SqliteDatabase final : public Database {
     VIGIL_ASSIGN_OR_RETURN(db->writer_, OpenConnection(path, false));
     VIGIL_RETURN_IF_ERROR(db->Migrate());
     for (std::size_t i = 0; i < options.readers; ++i) {
-      VIGIL_ASSIGN_OR_RETURN(sqlite3 * r, OpenConnection(path, true));
-      db->readers_.push_back(r);
-      db->idle_readers_.push_back(r);
+      VIGIL_ASSIGN_OR_RETURN(auto reader, OpenConnection(path, true));
+      db->idle_readers_.push_back(reader.get());
+      db->readers_.push_back(std::move(reader));
     }
     db->writer_thread_ = std::thread([p = db.get()] { p->WriterLoop(); });
     return std::unique_ptr<Database>(std::move(db));
@@ -157,22 +207,22 @@ class SqliteDatabase final : public Database {
   }
 
   Status Read(Work work) override {
-    sqlite3* db = nullptr;
+    Connection* reader = nullptr;
     {
       std::unique_lock lock(reader_mu_);
       reader_cv_.wait(lock, [&] { return !idle_readers_.empty(); });
-      db = idle_readers_.back();
+      reader = idle_readers_.back();
       idle_readers_.pop_back();
     }
-    SqliteTransaction txn(db);
-    Status result = txn.Exec("BEGIN");
+    SqliteTransaction txn(*reader);
+    Status result = txn.Step("BEGIN");
     if (result) {
       result = work(txn);
-      (void)txn.Exec(result ? "COMMIT" : "ROLLBACK");
+      (void)txn.Step(result ? "COMMIT" : "ROLLBACK");
     }
     {
       std::lock_guard lock(reader_mu_);
-      idle_readers_.push_back(db);
+      idle_readers_.push_back(reader);
     }
     reader_cv_.notify_one();
     return result;
@@ -189,7 +239,7 @@ class SqliteDatabase final : public Database {
   explicit SqliteDatabase(SqliteOptions options) : options_(options) {}
 
   Status Migrate() {
-    SqliteTransaction txn(writer_);
+    SqliteTransaction txn(*writer_);
     VIGIL_RETURN_IF_ERROR(
         txn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"));
     VIGIL_ASSIGN_OR_RETURN(
@@ -220,7 +270,7 @@ class SqliteDatabase final : public Database {
   }
 
   void WriterLoop() {
-    SqliteTransaction txn(writer_);
+    SqliteTransaction txn(*writer_);
     while (true) {
       std::vector<Pending> batch;
       {
@@ -233,32 +283,32 @@ class SqliteDatabase final : public Database {
         }
       }
       std::vector<Status> results;
-      Status begun = txn.Exec("BEGIN IMMEDIATE");
+      Status begun = txn.Step("BEGIN IMMEDIATE");
       for (Pending& p : batch) {
         if (!begun) {
           results.push_back(begun);
           continue;
         }
         // Each write in its own savepoint: a failing one rolls back alone.
-        Status s = txn.Exec("SAVEPOINT w");
+        Status s = txn.Step("SAVEPOINT w");
         if (s) s = p.work(txn);
         if (s) {
-          s = txn.Exec("RELEASE w");
+          s = txn.Step("RELEASE w");
         } else {
-          (void)txn.Exec("ROLLBACK TO w");
-          (void)txn.Exec("RELEASE w");
+          (void)txn.Step("ROLLBACK TO w");
+          (void)txn.Step("RELEASE w");
         }
         results.push_back(s);
       }
-      Status committed = begun ? txn.Exec("COMMIT") : begun;
-      if (!committed && begun) (void)txn.Exec("ROLLBACK");
+      Status committed = begun ? txn.Step("COMMIT") : begun;
+      if (!committed && begun) (void)txn.Step("ROLLBACK");
       for (std::size_t i = 0; i < batch.size(); ++i)
         batch[i].done.set_value(committed ? results[i] : committed);
     }
   }
 
   SqliteOptions options_;
-  sqlite3* writer_ = nullptr;
+  std::unique_ptr<Connection> writer_;
   int schema_version_ = 0;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -267,8 +317,8 @@ class SqliteDatabase final : public Database {
   std::thread writer_thread_;
   std::mutex reader_mu_;
   std::condition_variable reader_cv_;
-  std::vector<sqlite3*> readers_;
-  std::vector<sqlite3*> idle_readers_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+  std::vector<Connection*> idle_readers_;
 };
 
 }  // namespace
