@@ -73,6 +73,11 @@ const std::map<std::string, Setter, std::less<>>& Setters() {
          return ParseUnsigned<std::size_t>(v, c.blocking_threads, 1, 1024) ? ""
                                                                            : "expected 1..1024";
        }},
+      {"database_connections",
+       [](std::string_view v, Config& c, const auto&) -> std::string {
+         return ParseUnsigned<std::size_t>(v, c.database_connections, 1, 256) ? ""
+                                                                              : "expected 1..256";
+       }},
       {"max_body_bytes",
        [](std::string_view v, Config& c, const auto&) -> std::string {
          return ParseUnsigned<std::uint64_t>(v, c.max_body_bytes, 1024, 1ull << 30)
@@ -273,6 +278,8 @@ std::string FormatConfig(const Config& c) {
   out += "threads = " + std::to_string(c.threads) + "\n";
   out += "# Requests that may wait on the disk or the database at once (they share commits).\n";
   out += "blocking_threads = " + std::to_string(c.blocking_threads) + "\n";
+  out += "# PostgreSQL only: connections in the pool (concurrent commits share WAL flushes).\n";
+  out += "database_connections = " + std::to_string(c.database_connections) + "\n";
   out += "max_body_bytes = " + std::to_string(c.max_body_bytes) + "\n";
   out += "max_upload_bytes = " + std::to_string(c.max_upload_bytes) + "\n";
   out += "upload_expiry_hours = " + std::to_string(c.upload_expiry.count()) + "\n";

@@ -17,11 +17,12 @@ namespace vigil::server {
 struct Config {
   std::string listen_address = "127.0.0.1";
   std::uint16_t listen_port = 8080;
-  std::filesystem::path data_dir;     // absolute after loading
-  std::string database = "sqlite";    // "sqlite", or a PostgreSQL URI "postgresql://…"
-  std::string log_origin;             // checkpoint origin line, e.g. "vigil.example.org/log"
-  std::size_t threads = 0;            // 0: one per core
-  std::size_t blocking_threads = 64;  // requests waiting on disk or database at once
+  std::filesystem::path data_dir;         // absolute after loading
+  std::string database = "sqlite";        // "sqlite", or a PostgreSQL URI "postgresql://…"
+  std::string log_origin;                 // checkpoint origin line, e.g. "vigil.example.org/log"
+  std::size_t threads = 0;                // 0: one per core
+  std::size_t blocking_threads = 64;      // requests waiting on disk or database at once
+  std::size_t database_connections = 16;  // PostgreSQL only: the connection pool
   std::uint64_t max_body_bytes = 1 << 20;
   std::uint64_t max_upload_bytes = 2ull << 30;
   std::chrono::hours upload_expiry{24};
@@ -40,7 +41,7 @@ struct Config {
   // separated by the two characters "\n" in the file.
   std::string organisation_name;
   std::string reporter_contact;
-  std::int64_t statistics_min_cell = 5;  // the small-cell threshold k of published statistics
+  std::int64_t statistics_min_cell = 5;   // the small-cell threshold k of published statistics
   std::filesystem::path tls_certificate;  // PEM chain; empty: plain HTTP
   std::filesystem::path tls_key;
   // The built web client (web/dist); empty: the directory compiled into vigild.

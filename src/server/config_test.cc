@@ -12,7 +12,8 @@ TEST(Config, ParsesEveryKeyAndResolvesDataDirAgainstTheFile) {
                   "# comment\n\nlisten = 0.0.0.0:9000\r\ndata_dir = data\n"
                   "database = postgresql://vigil@localhost/vigil\nlog_origin = example.org/log\n"
                   "threads = 4\nonion = true\nupload_expiry_hours = 48\n"
-                  "upload_quota_bytes = 1000000\nweb_root = ../web/dist\n",
+                  "upload_quota_bytes = 1000000\nweb_root = ../web/dist\n"
+                  "database_connections = 32\n",
                   {}, "/etc/vigil", c);
   EXPECT_TRUE(errors.lines.empty()) << errors.lines.front();
   EXPECT_EQ(c.listen_address, "0.0.0.0");
@@ -24,21 +25,24 @@ TEST(Config, ParsesEveryKeyAndResolvesDataDirAgainstTheFile) {
   EXPECT_EQ(c.upload_expiry, std::chrono::hours(48));
   EXPECT_EQ(c.upload_quota_bytes, 1000000u);
   EXPECT_EQ(c.web_root, "/etc/web/dist");
+  EXPECT_EQ(c.database_connections, 32u);
 }
 
 TEST(Config, ReportsEveryProblemWithItsLine) {
   Config c;
   auto errors =
       ParseConfig("vigil.conf", "listen = nowhere\nthreads = many\ncolour = blue\njust words\n",
-                  {"onion=maybe"}, "/x", c);
-  ASSERT_EQ(errors.lines.size(), 7u);
+                  {"onion=maybe", "database_connections=0"}, "/x", c);
+  ASSERT_EQ(errors.lines.size(), 8u);
   EXPECT_EQ(errors.lines[0], "vigil.conf:1: listen: expected host:port");
   EXPECT_EQ(errors.lines[1], "vigil.conf:2: threads: expected 0..256");
   EXPECT_EQ(errors.lines[2], "vigil.conf:3: unknown key 'colour'");
   EXPECT_EQ(errors.lines[3], "vigil.conf:4: expected key = value");
   EXPECT_EQ(errors.lines[4], "override 'onion=maybe': onion: expected true or false");
-  EXPECT_EQ(errors.lines[5], "vigil.conf: data_dir is required");
-  EXPECT_EQ(errors.lines[6], "vigil.conf: log_origin is required");
+  EXPECT_EQ(errors.lines[5],
+            "override 'database_connections=0': database_connections: expected 1..256");
+  EXPECT_EQ(errors.lines[6], "vigil.conf: data_dir is required");
+  EXPECT_EQ(errors.lines[7], "vigil.conf: log_origin is required");
 }
 
 TEST(Config, OverridesWinAndFormatRoundTrips) {
@@ -55,6 +59,7 @@ TEST(Config, OverridesWinAndFormatRoundTrips) {
   EXPECT_EQ(back.listen_port, 1234);
   EXPECT_EQ(back.max_upload_bytes, c.max_upload_bytes);
   EXPECT_EQ(back.upload_quota_bytes, c.upload_quota_bytes);
+  EXPECT_EQ(back.database_connections, c.database_connections);
   EXPECT_TRUE(back.web_root.empty());
   c.web_root = "/srv/web";
   ASSERT_TRUE(ParseConfig("f", FormatConfig(c), {}, "/", back).lines.empty());

@@ -101,8 +101,9 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   if (!server_key) return Fail("keys/server.key is not an age identity");
 
   Result<std::unique_ptr<store::Database>> database =
-      config.database == "sqlite" ? store::OpenSqlite(config.data_dir / "vigil.db")
-                                  : store::OpenPostgres(config.database);
+      config.database == "sqlite"
+          ? store::OpenSqlite(config.data_dir / "vigil.db")
+          : store::OpenPostgres(config.database, {.connections = config.database_connections});
   if (!database) return Fail("cannot open the database: " + database.error().detail);
   auto blobs = store::BlobStore::Open(config.data_dir / "blobs", {config.disk_reserve_bytes});
   if (!blobs) return Fail("cannot open the blob store: " + blobs.error().detail);

@@ -4,7 +4,9 @@
 
 #include <condition_variable>
 #include <cstring>
+#include <memory>
 #include <mutex>
+#include <unordered_map>
 
 namespace vigil::store {
 namespace {
@@ -38,9 +40,29 @@ std::int64_t BigEndian(const char* p, int n) {
   return v;
 }
 
+// One connection and the statements prepared on it, by SQL text. Performance: the PostgreSQL
+// path is CPU-bound on a small server, and parsing and planning the same few statements for every
+// report was a share of it (bench/reports_bench.sh). Prepared statements belong to the session:
+// a reset connection starts with none.
+struct PgConnection {
+  explicit PgConnection(PGconn* c) : conn(c) {}
+  ~PgConnection() { PQfinish(conn); }
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  static constexpr std::size_t kMaxPrepared = 256;
+  PGconn* conn;
+  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> prepared;  // SQL → name
+};
+
 class PgTransaction final : public StatementRunner {
  public:
-  explicit PgTransaction(PGconn* conn) : conn_(conn) {}
+  explicit PgTransaction(PgConnection& connection)
+      : connection_(connection), conn_(connection.conn) {}
 
   Status Exec(const std::string& sql) {
     PGresult* res = PQexec(conn_, sql.c_str());
@@ -75,8 +97,12 @@ class PgTransaction final : public StatementRunner {
         formats[i] = 1;
       }
     }
-    PGresult* res = PQexecParams(conn_, numbered.c_str(), static_cast<int>(params.size()), nullptr,
-                                 values.data(), lengths.data(), formats.data(), /*resultFormat=*/1);
+    VIGIL_ASSIGN_OR_RETURN(const std::string* name, Prepared(sql, numbered, params.size()));
+    const int count = static_cast<int>(params.size());
+    PGresult* res = name ? PQexecPrepared(conn_, name->c_str(), count, values.data(),
+                                          lengths.data(), formats.data(), /*resultFormat=*/1)
+                         : PQexecParams(conn_, numbered.c_str(), count, nullptr, values.data(),
+                                        lengths.data(), formats.data(), /*resultFormat=*/1);
     std::unique_ptr<PGresult, void (*)(PGresult*)> guard(res, PQclear);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return PgError(conn_, res, "query");
@@ -116,27 +142,39 @@ class PgTransaction final : public StatementRunner {
     return OkStatus();
   }
 
+  // The name of `sql` prepared on this connection, preparing it first if needed; null when the
+  // cache is full (the statement then runs unprepared).
+  Result<const std::string*> Prepared(std::string_view sql, const std::string& numbered,
+                                      std::size_t params) {
+    auto& prepared = connection_.prepared;
+    if (auto it = prepared.find(sql); it != prepared.end()) return &it->second;
+    if (prepared.size() >= PgConnection::kMaxPrepared) return nullptr;
+    std::string name = "vigil_" + std::to_string(prepared.size());
+    PGresult* res =
+        PQprepare(conn_, name.c_str(), numbered.c_str(), static_cast<int>(params), nullptr);
+    std::unique_ptr<PGresult, void (*)(PGresult*)> guard(res, PQclear);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) return PgError(conn_, res, "prepare");
+    return &prepared.emplace(std::string(sql), std::move(name)).first->second;
+  }
+
+  PgConnection& connection_;
   PGconn* conn_;
 };
 
 class PostgresDatabase final : public Database {
  public:
-  ~PostgresDatabase() override {
-    for (PGconn* c : all_) PQfinish(c);
-  }
-
   static Result<std::unique_ptr<Database>> Open(const std::string& conninfo,
                                                 PostgresOptions options) {
     std::unique_ptr<PostgresDatabase> db(new PostgresDatabase);
     for (std::size_t i = 0; i < std::max<std::size_t>(1, options.connections); ++i) {
-      PGconn* c = PQconnectdb(conninfo.c_str());
-      db->all_.push_back(c);
+      db->all_.push_back(std::make_unique<PgConnection>(PQconnectdb(conninfo.c_str())));
+      PGconn* c = db->all_.back()->conn;
       if (PQstatus(c) != CONNECTION_OK) {
         std::string message = PQerrorMessage(c);
         while (!message.empty() && message.back() == '\n') message.pop_back();
         return MakeError(Errc::kUnavailable, "cannot connect to PostgreSQL: " + message);
       }
-      db->idle_.push_back(c);
+      db->idle_.push_back(db->all_.back().get());
     }
     VIGIL_RETURN_IF_ERROR(db->Migrate());
     return std::unique_ptr<Database>(std::move(db));
@@ -151,8 +189,8 @@ class PostgresDatabase final : public Database {
  private:
   PostgresDatabase() = default;
 
-  Result<PGconn*> Acquire() {
-    PGconn* c = nullptr;
+  Result<PgConnection*> Acquire() {
+    PgConnection* c = nullptr;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return !idle_.empty(); });
@@ -160,14 +198,17 @@ class PostgresDatabase final : public Database {
       idle_.pop_back();
     }
     // A connection the server dropped is re-established here, on the next call after the failure.
-    if (PQstatus(c) != CONNECTION_OK) PQreset(c);
-    if (PQstatus(c) != CONNECTION_OK) {
+    if (PQstatus(c->conn) != CONNECTION_OK) {
+      PQreset(c->conn);
+      c->prepared.clear();
+    }
+    if (PQstatus(c->conn) != CONNECTION_OK) {
       Release(c);
       return MakeError(Errc::kUnavailable, "PostgreSQL is unreachable");
     }
     return c;
   }
-  void Release(PGconn* c) {
+  void Release(PgConnection* c) {
     {
       std::lock_guard lock(mu_);
       idle_.push_back(c);
@@ -176,8 +217,8 @@ class PostgresDatabase final : public Database {
   }
 
   Status InTransaction(const char* begin, Work work) {
-    VIGIL_ASSIGN_OR_RETURN(PGconn * c, Acquire());
-    PgTransaction txn(c);
+    VIGIL_ASSIGN_OR_RETURN(PgConnection * c, Acquire());
+    PgTransaction txn(*c);
     Status result = txn.Exec(begin);
     if (result) {
       result = work(txn);
@@ -194,8 +235,8 @@ class PostgresDatabase final : public Database {
   Status Migrate() {
     auto migrations = BuiltinMigrations();
     const int latest = migrations.empty() ? 0 : migrations.back().version;
-    VIGIL_ASSIGN_OR_RETURN(PGconn * c, Acquire());
-    PgTransaction txn(c);
+    VIGIL_ASSIGN_OR_RETURN(PgConnection * c, Acquire());
+    PgTransaction txn(*c);
     Status s =
         txn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)");
     for (const Migration& m : migrations) {
@@ -232,8 +273,8 @@ class PostgresDatabase final : public Database {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<PGconn*> all_;
-  std::vector<PGconn*> idle_;
+  std::vector<std::unique_ptr<PgConnection>> all_;
+  std::vector<PgConnection*> idle_;
   int schema_version_ = 0;
 };
 
