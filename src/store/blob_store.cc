@@ -240,8 +240,8 @@ Result<std::pair<Digest, std::uint64_t>> BlobStore::PutWhole(ByteSpan data, bool
     return IoError("create", path);
   } else {
     Status written = WriteAll(fd, data, path);
-    struct stat ours {
-    }, named{};
+    struct stat ours = {};
+    struct stat named = {};
     bool same = ::fstat(fd, &ours) == 0;
     if (::close(fd) != 0 && written) written = IoError("close", path);
     if (!written) {
