@@ -6,7 +6,8 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
+
+#include "base/string_map.h"
 
 namespace vigil::store {
 namespace {
@@ -50,13 +51,9 @@ struct PgConnection {
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
 
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   static constexpr std::size_t kMaxPrepared = 256;
   PGconn* conn;
-  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> prepared;  // SQL → name
+  StringMap<std::string> prepared;  // SQL → statement name
 };
 
 class PgTransaction final : public StatementRunner {

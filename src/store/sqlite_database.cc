@@ -7,9 +7,9 @@
 #include <future>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 
 #include "base/check.h"
+#include "base/string_map.h"
 
 namespace vigil::store {
 namespace {
@@ -60,12 +60,8 @@ class Connection {
 
  private:
   static constexpr std::size_t kMaxStatements = 256;
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> statements_;
+  StringMap<sqlite3_stmt*> statements_;
 };
 
 class SqliteTransaction final : public StatementRunner {
