@@ -73,7 +73,6 @@ class PgTransaction final : public StatementRunner {
 
  private:
   Status Run(std::string_view sql, const Params& params, std::vector<Row>* rows) override {
-    std::string numbered = NumberPlaceholders(sql);
     std::vector<std::string> text(params.size());
     std::vector<const char*> values(params.size());
     std::vector<int> lengths(params.size()), formats(params.size());
@@ -94,12 +93,13 @@ class PgTransaction final : public StatementRunner {
         formats[i] = 1;
       }
     }
-    VIGIL_ASSIGN_OR_RETURN(const std::string* name, Prepared(sql, numbered, params.size()));
+    VIGIL_ASSIGN_OR_RETURN(const std::string* name, Prepared(sql, params.size()));
     const int count = static_cast<int>(params.size());
-    PGresult* res = name ? PQexecPrepared(conn_, name->c_str(), count, values.data(),
-                                          lengths.data(), formats.data(), /*resultFormat=*/1)
-                         : PQexecParams(conn_, numbered.c_str(), count, nullptr, values.data(),
-                                        lengths.data(), formats.data(), /*resultFormat=*/1);
+    PGresult* res =
+        name ? PQexecPrepared(conn_, name->c_str(), count, values.data(), lengths.data(),
+                              formats.data(), /*resultFormat=*/1)
+             : PQexecParams(conn_, NumberPlaceholders(sql).c_str(), count, nullptr, values.data(),
+                            lengths.data(), formats.data(), /*resultFormat=*/1);
     std::unique_ptr<PGresult, void (*)(PGresult*)> guard(res, PQclear);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return PgError(conn_, res, "query");
@@ -141,14 +141,13 @@ class PgTransaction final : public StatementRunner {
 
   // The name of `sql` prepared on this connection, preparing it first if needed; null when the
   // cache is full (the statement then runs unprepared).
-  Result<const std::string*> Prepared(std::string_view sql, const std::string& numbered,
-                                      std::size_t params) {
+  Result<const std::string*> Prepared(std::string_view sql, std::size_t params) {
     auto& prepared = connection_.prepared;
     if (auto it = prepared.find(sql); it != prepared.end()) return &it->second;
     if (prepared.size() >= PgConnection::kMaxPrepared) return nullptr;
     std::string name = "vigil_" + std::to_string(prepared.size());
-    PGresult* res =
-        PQprepare(conn_, name.c_str(), numbered.c_str(), static_cast<int>(params), nullptr);
+    PGresult* res = PQprepare(conn_, name.c_str(), NumberPlaceholders(sql).c_str(),
+                              static_cast<int>(params), nullptr);
     std::unique_ptr<PGresult, void (*)(PGresult*)> guard(res, PQclear);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) return PgError(conn_, res, "prepare");
     return &prepared.emplace(std::string(sql), std::move(name)).first->second;
