@@ -219,7 +219,8 @@ describe.sequential('cases, more', () => {
     await page.click('#identities-show')
     await visible(page, 'identities-view')
     expect(page.url()).toMatch(new RegExp(`#/cases/${subject.case_id}/identities$`))
-    expect(await page.textContent('#identities-meta')).toContain('No identities document yet')
+    // The view shows at once; its state follows when the chain has been read.
+    await expect.poll(() => page.textContent('#identities-meta')).toContain('No identities document yet')
 
     await page.selectOption('#identity-person', 'p1')
     await page.fill('#identity-name', 'two\tparts')

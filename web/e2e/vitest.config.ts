@@ -8,5 +8,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 300_000,
     hookTimeout: 120_000,
+    // A page on a loaded two-core machine can take seconds to render what it fetched: a poll
+    // that gives up after vitest's default second fails for no fault of the page.
+    expect: { poll: { timeout: 30_000, interval: 100 } },
   },
 })
