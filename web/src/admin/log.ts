@@ -235,20 +235,22 @@ export interface VerifiedLog {
   entries: Entry[] // the latest, newest first
 }
 
-// Checks the checkpoint, rebuilds its root from the tiles, and reads the last bundle's entries
-// (up to 256), each matched to its leaf hash. Throws LogError (or the fetcher's error).
+// Checks the checkpoint, rebuilds its root from the tiles, and reads the latest 256 entries (or
+// all, in a smaller log), each matched to its leaf hash: the last bundle and, when it is partial,
+// the full one before it. Throws LogError (or the fetcher's error).
 export async function readLog(note: string, key: VerifierKey, fetch: Fetcher): Promise<VerifiedLog> {
   const checkpoint = openCheckpoint(note, key)
   const tree = new TreeReader(checkpoint.size, fetch)
   if (!equal(await tree.root(), checkpoint.root)) throw new LogError('bad_tiles')
   const entries: Entry[] = []
-  if (checkpoint.size > 0) {
-    const bundle = Math.floor((checkpoint.size - 1) / 256)
-    const width = checkpoint.size - bundle * 256
+  const first = Math.max(0, checkpoint.size - 256)
+  for (let bundle = Math.floor(first / 256); bundle * 256 < checkpoint.size; bundle++) {
+    const width = Math.min(256, checkpoint.size - bundle * 256)
     const raw = parseBundle(await fetch(tilePath('entries', bundle, width)))
     if (raw.length !== width) throw new LogError('bad_entry')
     for (let i = 0; i < raw.length; i++) {
       const index = bundle * 256 + i
+      if (index < first) continue
       if (!equal(leafHash(raw[i]), await tree.node(0, index))) throw new LogError('bad_entry')
       entries.push(parseEntry(index, raw[i]))
     }

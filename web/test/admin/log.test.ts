@@ -104,8 +104,16 @@ describe('checkpoints and tiles', () => {
     const fetch = async (path: string) => files.get(path) ?? Promise.reject(new Error(path))
     const log = await readLog(checkpoint(300, root), parseVerifierKey(vkey), fetch)
     expect(log.checkpoint.size).toBe(300)
-    expect(log.entries).toHaveLength(44)
+    // The latest 256: the partial last bundle and the end of the full one before it.
+    expect(log.entries).toHaveLength(256)
     expect(log.entries[0]).toMatchObject({ index: 299, type: 'follow_up', hour: 490299, blobSize: 2990 })
+    expect(log.entries.at(-1)!.index).toBe(44)
+    // A log of one full bundle: all of it, from one bundle.
+    const full = entries.slice(0, 256)
+    const fullFiles = tiles(full)
+    const fullRoot = mth(full.map((e) => sha(Uint8Array.of(0), e)))
+    const fromFull = await readLog(checkpoint(256, fullRoot), parseVerifierKey(vkey), async (path) => fullFiles.get(path) ?? Promise.reject(new Error(path)))
+    expect(fromFull.entries.map((e) => e.index)).toEqual(Array.from({ length: 256 }, (_, i) => 255 - i))
     // A cosignature of another key is kept and ignored.
     const cosigned = checkpoint(300, root, '')
     expect(openCheckpoint(cosigned.replace('\n\u2014', '\n\u2014 witness.example/w AAAAAAAA\n\u2014'), parseVerifierKey(vkey)).cosignatures).toBe(1)
