@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <future>
 
 #include "base/hex.h"
 #include "crypto/sha256.h"
@@ -66,7 +67,46 @@ Result<translog::ObjectId> ParseId(std::string_view text) {
 
 Ledger::Ledger(const store::BlobStore& blobs, translog::Appender& log, store::Database& db,
                const Clock& clock)
-    : blobs_(blobs), log_(log), db_(db), clock_(clock) {}
+    : blobs_(blobs), log_(log), db_(db), clock_(clock) {
+  applier_ = std::thread([this] { ApplierLoop(); });
+}
+
+Ledger::~Ledger() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  applier_.join();
+}
+
+void Ledger::ApplierLoop() {
+  while (true) {
+    std::deque<Sequenced> batch;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !sequenced_.empty(); });
+      if (sequenced_.empty()) return;
+      batch.swap(sequenced_);
+    }
+    // One transaction for everything the log made durable since the last one; each commit in a
+    // savepoint, so that one whose applier fails is rolled back alone.
+    std::vector<Status> results;
+    Status written = db_.Write([&](store::Transaction& t) -> Status {
+      results.clear();
+      for (Sequenced& s : batch) {
+        VIGIL_RETURN_IF_ERROR(t.Execute("SAVEPOINT apply"));
+        Status applied = s.apply(t);
+        if (!applied) VIGIL_RETURN_IF_ERROR(t.Execute("ROLLBACK TO SAVEPOINT apply"));
+        VIGIL_RETURN_IF_ERROR(t.Execute("RELEASE SAVEPOINT apply"));
+        results.push_back(std::move(applied));
+      }
+      return OkStatus();
+    });
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      batch[i].done(written && i < results.size() ? std::move(results[i]) : written);
+  }
+}
 
 void Ledger::Register(EntryType type, Applier applier, bool has_record) {
   appliers_[type] = Registration{std::move(applier), has_record};
@@ -130,16 +170,32 @@ Result<CommitResult> Ledger::Commit(std::vector<Change> changes) {
     encoded.push_back(translog::EncodeEntry(entry));
     result.entries.push_back(entry);
   }
-  VIGIL_ASSIGN_OR_RETURN(result.first_index, log_.Append(std::move(encoded)));
 
-  Status applied = db_.Write([&](store::Transaction& t) -> Status {
+  // The log's sequencer hands the sequenced commit to the applier thread, which answers here.
+  std::promise<Status> done;
+  auto future = done.get_future();
+  auto apply = [&](store::Transaction& t) -> Status {
     for (std::size_t i = 0; i < result.entries.size(); ++i) {
       Applied a{result.first_index + i, result.entries[i], records[i] ? &*records[i] : nullptr,
                 payload_offsets[i]};
       VIGIL_RETURN_IF_ERROR(ApplyOne(t, a));
     }
     return OkStatus();
+  };
+  bool sequenced = false;
+  log_.AppendThen(std::move(encoded), [&](Result<std::uint64_t> first, bool last_of_batch) {
+    if (first) {
+      result.first_index = *first;
+      sequenced = true;
+      std::lock_guard lock(mu_);
+      sequenced_.push_back({apply, [&done](Status s) { done.set_value(std::move(s)); }});
+    } else {
+      done.set_value(first.error());
+    }
+    if (last_of_batch) cv_.notify_one();
   });
+  Status applied = future.get();
+  if (!sequenced) return applied.error();
   if (!applied)
     return MakeError(Errc::kUnavailable, "sequenced but not indexed (CatchUp will apply it): " +
                                              applied.error().detail);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "testing/test_instance.h"
 #include "testing/value_of.h"
 
@@ -105,6 +107,36 @@ TEST_P(LedgerTest, RefusesAnUnparsableRecordBeforeStoringAnything) {
   EXPECT_EQ(result.error().code, Errc::kInvalidArgument);
   EXPECT_EQ(instance_.log().size(), 0u);
   EXPECT_TRUE(Objects(instance_.db()).empty());
+}
+
+TEST_P(LedgerTest, ConcurrentCommitsAreAllIndexedAndAFailingOneRollsBackAlone) {
+  // 24 commits of distinct objects and 4 more of object 1: the applier refuses a second row
+  // for an object, so the one of those 5 that the log sequenced first wins. Commits that the log
+  // made durable together share a database transaction; the losers roll back alone.
+  constexpr int kDistinct = 24, kRepeats = 4;
+  std::vector<Result<CommitResult>> results(kDistinct + kRepeats, Error{});
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kDistinct + kRepeats; ++i) {
+    threads.emplace_back([&, i] {
+      auto n = static_cast<std::uint8_t>(i < kDistinct ? i + 1 : 1);
+      results[static_cast<std::size_t>(i)] =
+          instance_.ledger().Commit({SettingChange(n, "v" + std::to_string(i))});
+    });
+  }
+  for (auto& t : threads) t.join();
+  int ok = 0;
+  for (const auto& r : results) {
+    if (r) {
+      ++ok;
+    } else {
+      EXPECT_EQ(r.error().code, Errc::kUnavailable) << r.error().ToString();
+    }
+  }
+  EXPECT_EQ(ok, kDistinct);
+  EXPECT_EQ(instance_.log().size(), static_cast<std::uint64_t>(kDistinct + kRepeats));
+  EXPECT_EQ(Objects(instance_.db()).size(), static_cast<std::size_t>(kDistinct));
+  // The losers' log_entries rows went with their savepoints.
+  EXPECT_EQ(LogEntryRows(instance_.db()), kDistinct);
 }
 
 TEST_P(LedgerTest, CatchUpAppliesWhatACrashLeftUnindexed) {

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <future>
 
 #include "base/check.h"
 
@@ -265,10 +266,9 @@ void Appender::SequencerLoop() {
         sequenced_ = tree_.size();
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (!written)
-        batch[i]->done.set_value(written.error());
-      else
-        batch[i]->done.set_value(firsts[i]);
+      Result<std::uint64_t> first =
+          written ? Result<std::uint64_t>(firsts[i]) : Result<std::uint64_t>(written.error());
+      batch[i]->then(std::move(first), i + 1 == batch.size());
     }
 
     bool publish = false;
@@ -301,24 +301,37 @@ Appender::~Appender() {
 }
 
 Result<std::uint64_t> Appender::Append(std::vector<Bytes> entries) {
-  if (entries.empty()) return MakeError(Errc::kInvalidArgument, "no entries");
+  std::promise<Result<std::uint64_t>> done;
+  auto future = done.get_future();
+  AppendThen(std::move(entries),
+             [&done](Result<std::uint64_t> first, bool) { done.set_value(std::move(first)); });
+  return future.get();
+}
+
+void Appender::AppendThen(std::vector<Bytes> entries, Then then) {
+  if (entries.empty()) return then(MakeError(Errc::kInvalidArgument, "no entries"), true);
   for (const Bytes& e : entries) {
     if (e.size() > kMaxEntrySize)
-      return MakeError(Errc::kInvalidArgument, "log entry over 65535 bytes");
+      return then(MakeError(Errc::kInvalidArgument, "log entry over 65535 bytes"), true);
   }
   auto pending = std::make_unique<Pending>();
   pending->entries = std::move(entries);
-  auto future = pending->done.get_future();
+  pending->then = std::move(then);
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    std::optional<Error> refused;
     if (fatal_)
-      return MakeError(Errc::kUnavailable,
-                       "the log stopped after a write failure: " + fatal_->error().detail);
-    if (stopping_) return MakeError(Errc::kUnavailable, "the log is shutting down");
+      refused = MakeError(Errc::kUnavailable,
+                          "the log stopped after a write failure: " + fatal_->error().detail);
+    else if (stopping_)
+      refused = MakeError(Errc::kUnavailable, "the log is shutting down");
+    if (refused) {
+      lock.unlock();
+      return pending->then(std::move(*refused), true);
+    }
     queue_.push_back(std::move(pending));
   }
   queue_cv_.notify_one();
-  return future.get();
 }
 
 Result<std::uint64_t> Appender::Append(Bytes entry) {

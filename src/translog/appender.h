@@ -8,7 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <future>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -57,6 +57,15 @@ class Appender {
   Result<std::uint64_t> Append(std::vector<Bytes> entries);
   Result<std::uint64_t> Append(Bytes entry);
 
+  // What AppendThen calls once the entries are durable: the index of the first (or the error)
+  // and whether theirs is the last append of the group commit. The calls of one group commit
+  // are made back to back, in log order, on the sequencer thread, so that a next stage can take
+  // the batch as one unit. They must be quick and must not call into the appender.
+  using Then = std::function<void(Result<std::uint64_t> first, bool last_of_batch)>;
+  // Queues entries as Append does and returns at once; `then` is called exactly once. Entries
+  // Append would refuse are refused by calling `then` at once, on the calling thread.
+  void AppendThen(std::vector<Bytes> entries, Then then);
+
   // Publishes a checkpoint for everything sequenced so far and returns it (signed note text).
   Result<std::string> PublishNow();
 
@@ -69,7 +78,7 @@ class Appender {
  private:
   struct Pending {
     std::vector<Bytes> entries;
-    std::promise<Result<std::uint64_t>> done;
+    Then then;
   };
 
   Appender(AppenderOptions options, SignerKey signer, LogDirectory dir, int lock_fd);

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "testing/naive_merkle.h"
@@ -82,6 +84,65 @@ TEST_F(AppenderTest, AppendsConcurrentlyAndPublishesTheRfc6962Root) {
   EXPECT_TRUE(std::filesystem::exists(dir_.path() / "tile/0/003.p/32"));
   EXPECT_TRUE(std::filesystem::exists(dir_.path() / "tile/1/000.p/3"));
   EXPECT_TRUE(std::filesystem::exists(dir_.path() / "tile/entries/003.p/32"));
+}
+
+TEST_F(AppenderTest, AppendThenHandsEachGroupCommitOnInLogOrder) {
+  ASSERT_TRUE(Appender::Init(dir_.path(), kOrigin, Key()));
+  auto log = OpenLog();
+  ASSERT_TRUE(log);
+  struct Call {
+    std::uint64_t first;
+    bool last_of_batch;
+    std::thread::id thread;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Call> calls;
+  constexpr std::size_t kAppends = 400;
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (std::size_t i = 0; i < kAppends / 4; ++i) {
+        // Two entries per append: the next append's index is two further on.
+        std::vector<Bytes> two{EntryBytes(t * 1000 + 2 * i), EntryBytes(t * 1000 + 2 * i + 1)};
+        log->AppendThen(std::move(two), [&](Result<std::uint64_t> first, bool last) {
+          ASSERT_TRUE(first);
+          std::lock_guard lock(mu);
+          calls.push_back({*first, last, std::this_thread::get_id()});
+          cv.notify_all();
+        });
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return calls.size() == kAppends; });
+  }
+  // One call per append, on the sequencer thread, in log order; each group commit's calls end
+  // with the one marked last, and the final call closes a group.
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    EXPECT_EQ(calls[i].first, 2 * i);
+    EXPECT_NE(calls[i].thread, threads[0].get_id());
+    EXPECT_EQ(calls[i].thread, calls[0].thread);
+  }
+  EXPECT_TRUE(calls.back().last_of_batch);
+  EXPECT_EQ(log->size(), 2 * kAppends);
+
+  // What Append would refuse is refused at once, on the caller's thread.
+  bool called = false;
+  log->AppendThen({}, [&](Result<std::uint64_t> first, bool last) {
+    called = true;
+    EXPECT_EQ(first.error().code, Errc::kInvalidArgument);
+    EXPECT_TRUE(last);
+  });
+  EXPECT_TRUE(called);
+  called = false;
+  log->AppendThen({Bytes(70000)}, [&](Result<std::uint64_t> first, bool) {
+    called = true;
+    EXPECT_EQ(first.error().code, Errc::kInvalidArgument);
+  });
+  EXPECT_TRUE(called);
 }
 
 TEST_F(AppenderTest, OnlyOneAppenderHoldsALog) {
