@@ -122,6 +122,7 @@ Result<std::unique_ptr<Appender>> Appender::Open(AppenderOptions options, Signer
   VIGIL_RETURN_IF_ERROR(appender->Recover(published));
   appender->last_publish_ = std::chrono::steady_clock::now();
   appender->sequencer_ = std::thread([a = appender.get()] { a->SequencerLoop(); });
+  appender->publisher_ = std::thread([a = appender.get()] { a->PublisherLoop(); });
   return appender;
 }
 
@@ -156,7 +157,8 @@ Status Appender::Recover(const SignedCheckpoint& published) {
     if (entries.size() < kTileWidth) break;
   }
   sequenced_ = tree_.size();
-  if (sequenced_ > size) VIGIL_RETURN_IF_ERROR(Publish());
+  sequenced_root_ = tree_.Root();
+  if (sequenced_ > size) VIGIL_RETURN_IF_ERROR(Publish(sequenced_, sequenced_root_));
   return OkStatus();
 }
 
@@ -192,9 +194,7 @@ Result<Hash> Appender::RootFromDisk(std::uint64_t size) const {
   return RootFromPartialTiles(edge);
 }
 
-Status Appender::Publish() {
-  const std::uint64_t size = tree_.size();
-  const Hash root = tree_.Root();
+Status Appender::Publish(std::uint64_t size, const Hash& root) {
   Checkpoint previous;
   {
     std::lock_guard lock(mu_);
@@ -226,15 +226,12 @@ Status Appender::Publish() {
 void Appender::SequencerLoop() {
   while (true) {
     std::vector<std::unique_ptr<Pending>> batch;
-    bool stop = false;
     {
       std::unique_lock lock(mu_);
-      bool unpublished = sequenced_ > checkpoint_.size;
-      auto ready = [&] { return stopping_ || !queue_.empty() || publish_requested_; };
-      if (unpublished) {
-        queue_cv_.wait_until(lock, last_publish_ + options_.checkpoint_interval, ready);
-      } else {
-        queue_cv_.wait(lock, ready);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {
+        sequencer_done_ = true;
+        break;
       }
       std::size_t count = 0;
       while (!queue_.empty() &&
@@ -243,7 +240,7 @@ void Appender::SequencerLoop() {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
-      stop = stopping_ && queue_.empty();
+      sequencing_ = true;
     }
 
     Status written = OkStatus();
@@ -253,40 +250,53 @@ void Appender::SequencerLoop() {
       firsts.push_back(tree_.size() + entries.size());
       for (const Bytes& e : p->entries) entries.push_back(&e);
     }
-    if (!entries.empty()) {
-      LogDirectory::WriteGroup group(dir_);
-      written = Integrate(entries, group);
-      if (written) written = group.Commit();
-    }
+    LogDirectory::WriteGroup group(dir_);
+    written = Integrate(entries, group);
+    if (written) written = group.Commit();
     {
       std::lock_guard lock(mu_);
-      if (!written)
+      if (!written) {
         fatal_ = written;
-      else
+      } else {
         sequenced_ = tree_.size();
+        sequenced_root_ = tree_.Root();
+      }
+      sequencing_ = false;
     }
+    publish_cv_.notify_one();
     for (std::size_t i = 0; i < batch.size(); ++i) {
       Result<std::uint64_t> first =
           written ? Result<std::uint64_t>(firsts[i]) : Result<std::uint64_t>(written.error());
       batch[i]->then(std::move(first), i + 1 == batch.size());
     }
+  }
+  publish_cv_.notify_one();
+}
 
-    bool publish = false;
-    {
-      std::lock_guard lock(mu_);
-      publish = !fatal_ && sequenced_ > checkpoint_.size &&
-                (queue_.empty() || publish_requested_ ||
-                 std::chrono::steady_clock::now() - last_publish_ >= options_.checkpoint_interval);
-      publish_requested_ = false;
+void Appender::PublisherLoop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    if (fatal_ || sequenced_ == checkpoint_.size) {
+      if (sequencer_done_) return;
+      publish_cv_.wait(lock);
+      continue;
     }
-    if (publish) {
-      std::lock_guard publish_lock(publish_mu_);
-      if (Status s = Publish(); !s) {
-        std::lock_guard lock(mu_);
-        fatal_ = s;
-      }
+    // Something to publish: at once when appends pause, when asked, or at the end; under
+    // continuous appends at the interval, so that publishing never delays sequencing.
+    const auto due = last_publish_ + options_.checkpoint_interval;
+    const bool paused = queue_.empty() && !sequencing_;
+    if (!paused && !publish_requested_ && !sequencer_done_ &&
+        std::chrono::steady_clock::now() < due) {
+      publish_cv_.wait_until(lock, due);
+      continue;
     }
-    if (stop) return;
+    publish_requested_ = false;
+    const std::uint64_t size = sequenced_;
+    const Hash root = sequenced_root_;
+    lock.unlock();
+    Status published = Publish(size, root);
+    lock.lock();
+    if (!published) fatal_ = published;
   }
 }
 
@@ -297,6 +307,7 @@ Appender::~Appender() {
   }
   queue_cv_.notify_all();
   if (sequencer_.joinable()) sequencer_.join();
+  if (publisher_.joinable()) publisher_.join();
   ::close(lock_fd_);  // releases the lock
 }
 
@@ -350,7 +361,7 @@ Result<std::string> Appender::PublishNow() {
       if (checkpoint_.size >= target) return checkpoint_note_;
       publish_requested_ = true;
     }
-    queue_cv_.notify_one();
+    publish_cv_.notify_one();
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
 }

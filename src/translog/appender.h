@@ -85,8 +85,10 @@ class Appender {
   Status Recover(const SignedCheckpoint& published);
   // Adds entries to the tree and stages the bundles and tiles they touch; the caller commits.
   Status Integrate(const std::vector<const Bytes*>& entries, LogDirectory::WriteGroup& group);
-  Status Publish();  // under publish_mu_
+  // Signs and writes a checkpoint for the tree of `size` entries with `root`.
+  Status Publish(std::uint64_t size, const Hash& root);
   void SequencerLoop();
+  void PublisherLoop();
   Result<Hash> RootFromDisk(std::uint64_t size) const;
 
   AppenderOptions options_;
@@ -98,20 +100,25 @@ class Appender {
   Bytes bundle_;  // encoded entries of the current partial bundle
   std::size_t bundle_count_ = 0;
 
-  mutable std::mutex mu_;  // guards the queue and the published figures below
-  std::condition_variable queue_cv_;
+  mutable std::mutex mu_;               // guards the queue and the figures below
+  std::condition_variable queue_cv_;    // appends queued, or stopping
+  std::condition_variable publish_cv_;  // a batch sequenced, a publication asked, or the end
   std::deque<std::unique_ptr<Pending>> queue_;
   bool stopping_ = false;
   bool publish_requested_ = false;
+  bool sequencing_ = false;      // the sequencer is writing a batch
+  bool sequencer_done_ = false;  // the sequencer has stopped
   std::uint64_t sequenced_ = 0;
+  Hash sequenced_root_{};
   std::string checkpoint_note_;
   Checkpoint checkpoint_;
   std::optional<Status> fatal_;  // a write failed: no further appends are accepted
 
-  std::mutex publish_mu_;
   std::chrono::steady_clock::time_point last_publish_;
   int lock_fd_;  // holds the exclusive lock until destruction
   std::thread sequencer_;
+  std::thread publisher_;  // publishes checkpoints, so that signing and writing one never
+                           // holds up the next batch
 };
 
 }  // namespace vigil::translog
