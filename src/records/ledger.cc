@@ -67,46 +67,7 @@ Result<translog::ObjectId> ParseId(std::string_view text) {
 
 Ledger::Ledger(const store::BlobStore& blobs, translog::Appender& log, store::Database& db,
                const Clock& clock)
-    : blobs_(blobs), log_(log), db_(db), clock_(clock) {
-  applier_ = std::thread([this] { ApplierLoop(); });
-}
-
-Ledger::~Ledger() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  applier_.join();
-}
-
-void Ledger::ApplierLoop() {
-  while (true) {
-    std::deque<Sequenced> batch;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !sequenced_.empty(); });
-      if (sequenced_.empty()) return;
-      batch.swap(sequenced_);
-    }
-    // One transaction for everything the log made durable since the last one; each commit in a
-    // savepoint, so that one whose applier fails is rolled back alone.
-    std::vector<Status> results;
-    Status written = db_.Write([&](store::Transaction& t) -> Status {
-      results.clear();
-      for (Sequenced& s : batch) {
-        VIGIL_RETURN_IF_ERROR(t.Execute("SAVEPOINT apply"));
-        Status applied = s.apply(t);
-        if (!applied) VIGIL_RETURN_IF_ERROR(t.Execute("ROLLBACK TO SAVEPOINT apply"));
-        VIGIL_RETURN_IF_ERROR(t.Execute("RELEASE SAVEPOINT apply"));
-        results.push_back(std::move(applied));
-      }
-      return OkStatus();
-    });
-    for (std::size_t i = 0; i < batch.size(); ++i)
-      batch[i].done(written && i < results.size() ? std::move(results[i]) : written);
-  }
-}
+    : blobs_(blobs), log_(log), db_(db), clock_(clock) {}
 
 void Ledger::Register(EntryType type, Applier applier, bool has_record) {
   appliers_[type] = Registration{std::move(applier), has_record};
@@ -171,7 +132,8 @@ Result<CommitResult> Ledger::Commit(std::vector<Change> changes) {
     result.entries.push_back(entry);
   }
 
-  // The log's sequencer hands the sequenced commit to the applier thread, which answers here.
+  // The log's sequencer queues the index update as soon as the entries are durable, all those
+  // of one group commit together; the database's writer thread answers here.
   std::promise<Status> done;
   auto future = done.get_future();
   auto apply = [&](store::Transaction& t) -> Status {
@@ -182,17 +144,13 @@ Result<CommitResult> Ledger::Commit(std::vector<Change> changes) {
     }
     return OkStatus();
   };
+  auto answer = [&done](Status s) { done.set_value(std::move(s)); };
   bool sequenced = false;
   log_.AppendThen(std::move(encoded), [&](Result<std::uint64_t> first, bool last_of_batch) {
-    if (first) {
-      result.first_index = *first;
-      sequenced = true;
-      std::lock_guard lock(mu_);
-      sequenced_.push_back({apply, [&done](Status s) { done.set_value(std::move(s)); }});
-    } else {
-      done.set_value(first.error());
-    }
-    if (last_of_batch) cv_.notify_one();
+    if (!first) return answer(first.error());
+    result.first_index = *first;
+    sequenced = true;
+    db_.WriteAsync(apply, answer, /*more_follow=*/!last_of_batch);
   });
   Status applied = future.get();
   if (!sequenced) return applied.error();

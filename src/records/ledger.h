@@ -5,13 +5,9 @@
 // crash recovery (CatchUp) and `vigil rebuild` (an empty database caught up from index 0).
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <vector>
 
 #include "base/bytes.h"
@@ -59,13 +55,9 @@ struct CommitResult {
 // Thread-safe once every applier is registered.
 class Ledger {
  public:
-  // All four must outlive the ledger. Starts the applier thread.
+  // All four must outlive the ledger.
   Ledger(const store::BlobStore& blobs, translog::Appender& log, store::Database& db,
          const Clock& clock);
-  // Waits for the commits in progress. No Commit may start once destruction has begun.
-  ~Ledger();
-  Ledger(const Ledger&) = delete;
-  Ledger& operator=(const Ledger&) = delete;
 
   // Record blobs are then named without their own sync: the log's syncfs before it sequences
   // their entries makes them durable. Only when the blob store and the log are on one file
@@ -79,9 +71,9 @@ class Ledger {
   // Commits `changes` in order: stores their blobs (kResourceExhausted when the disk reserve is
   // reached), sequences their entries contiguously, and applies them in one database
   // transaction. A record blob that does not parse is kInvalidArgument before anything is
-  // stored. Commits made durable by one group commit of the log are applied together, in log
-  // order, in one database transaction (each in a savepoint of its own), by the applier thread
-  // that the log hands the batch to: the caller's thread waits once, not once per stage. When the
+  // stored. The log's sequencer queues the index updates of each of its group commits to the
+  // database together, so they commit together, and the caller's thread waits once, not once
+  // per stage. When the
   // database fails after sequencing, the entries are applied by the next CatchUp, and the error
   // (kUnavailable) is returned: the caller did not get an acknowledgement, though nothing is lost.
   Result<CommitResult> Commit(std::vector<Change> changes);
@@ -96,14 +88,7 @@ class Ledger {
     Applier applier;
     bool has_record = false;
   };
-  // A sequenced commit waiting for the applier thread: its entries apply in `apply`.
-  struct Sequenced {
-    std::function<Status(store::Transaction&)> apply;
-    std::function<void(Status)> done;
-  };
-
   Status ApplyOne(store::Transaction& t, const Applied& applied);
-  void ApplierLoop();
 
   const store::BlobStore& blobs_;
   translog::Appender& log_;
@@ -111,12 +96,6 @@ class Ledger {
   const Clock& clock_;
   std::map<translog::EntryType, Registration> appliers_;
   bool log_syncs_blobs_ = false;
-
-  std::mutex mu_;  // guards the two below
-  std::condition_variable cv_;
-  std::deque<Sequenced> sequenced_;
-  bool stopping_ = false;
-  std::thread applier_;
 };
 
 // True when both paths are on the same file system (one syncfs covers both).

@@ -60,6 +60,11 @@ class Database {
   // `work` fails, only its own changes are rolled back and its error returned. Concurrent
   // writers may share one commit (group commit).
   virtual Status Write(Work work) = 0;
+  // Queues `work` to run as Write runs it, and returns at once; `done` is called with what
+  // Write would return, on the engine's writer thread, and must be quick. Writes queued back to
+  // back commit together: `more_follow` says that the caller is about to queue more, so that
+  // the engine waits for the last of them before it starts.
+  virtual void WriteAsync(Work work, std::function<void(Status)> done, bool more_follow) = 0;
   // Runs `work` on a consistent read-only snapshot.
   virtual Status Read(Work work) = 0;
   // The schema version after migrations.

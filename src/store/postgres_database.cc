@@ -6,8 +6,10 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include "base/string_map.h"
+#include "store/write_queue.h"
 
 namespace vigil::store {
 namespace {
@@ -157,12 +159,27 @@ class PgTransaction final : public StatementRunner {
   PGconn* conn_;
 };
 
+// A connection the server dropped is re-established on its next use.
+bool Usable(PgConnection& c) {
+  if (PQstatus(c.conn) != CONNECTION_OK) {
+    PQreset(c.conn);
+    c.prepared.clear();
+  }
+  return PQstatus(c.conn) == CONNECTION_OK;
+}
+
 class PostgresDatabase final : public Database {
  public:
+  ~PostgresDatabase() override {
+    queue_.Stop();
+    if (writer_thread_.joinable()) writer_thread_.join();
+  }
+
+  // Opens `connections` pooled connections and one more for the writer thread.
   static Result<std::unique_ptr<Database>> Open(const std::string& conninfo,
                                                 PostgresOptions options) {
     std::unique_ptr<PostgresDatabase> db(new PostgresDatabase);
-    for (std::size_t i = 0; i < std::max<std::size_t>(1, options.connections); ++i) {
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, options.connections) + 1; ++i) {
       db->all_.push_back(std::make_unique<PgConnection>(PQconnectdb(conninfo.c_str())));
       PGconn* c = db->all_.back()->conn;
       if (PQstatus(c) != CONNECTION_OK) {
@@ -170,13 +187,17 @@ class PostgresDatabase final : public Database {
         while (!message.empty() && message.back() == '\n') message.pop_back();
         return MakeError(Errc::kUnavailable, "cannot connect to PostgreSQL: " + message);
       }
-      db->idle_.push_back(db->all_.back().get());
+      if (i > 0) db->idle_.push_back(db->all_.back().get());
     }
     VIGIL_RETURN_IF_ERROR(db->Migrate());
+    db->writer_thread_ = std::thread([p = db.get()] { p->WriterLoop(); });
     return std::unique_ptr<Database>(std::move(db));
   }
 
   Status Write(Work work) override { return InTransaction("BEGIN", std::move(work)); }
+  void WriteAsync(Work work, std::function<void(Status)> done, bool more_follow) override {
+    queue_.Push({std::move(work), std::move(done)}, more_follow);
+  }
   Status Read(Work work) override {
     return InTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", std::move(work));
   }
@@ -193,12 +214,7 @@ class PostgresDatabase final : public Database {
       c = idle_.back();
       idle_.pop_back();
     }
-    // A connection the server dropped is re-established here, on the next call after the failure.
-    if (PQstatus(c->conn) != CONNECTION_OK) {
-      PQreset(c->conn);
-      c->prepared.clear();
-    }
-    if (PQstatus(c->conn) != CONNECTION_OK) {
+    if (!Usable(*c)) {
       Release(c);
       return MakeError(Errc::kUnavailable, "PostgreSQL is unreachable");
     }
@@ -267,11 +283,29 @@ class PostgresDatabase final : public Database {
     return OkStatus();
   }
 
+  // Queued writes, committed in groups on all_[0] by the writer thread.
+  void WriterLoop() {
+    PgConnection& writer = *all_.front();
+    while (true) {
+      std::vector<WriteQueue::Item> group = queue_.Take(256);
+      if (group.empty()) return;
+      if (!Usable(writer)) {
+        for (auto& item : group)
+          item.done(MakeError(Errc::kUnavailable, "PostgreSQL is unreachable"));
+        continue;
+      }
+      PgTransaction txn(writer);
+      CommitGroup(txn, "BEGIN", group);
+    }
+  }
+
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::unique_ptr<PgConnection>> all_;
+  std::vector<std::unique_ptr<PgConnection>> all_;  // all_[0] is the writer thread's
   std::vector<PgConnection*> idle_;
   int schema_version_ = 0;
+  WriteQueue queue_;
+  std::thread writer_thread_;
 };
 
 }  // namespace

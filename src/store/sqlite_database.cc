@@ -3,13 +3,13 @@
 #include <sqlite3.h>
 
 #include <condition_variable>
-#include <deque>
 #include <future>
 #include <mutex>
 #include <thread>
 
 #include "base/check.h"
 #include "base/string_map.h"
+#include "store/write_queue.h"
 
 namespace vigil::store {
 namespace {
@@ -169,11 +169,7 @@ Result<std::unique_ptr<Connection>> OpenConnection(const std::filesystem::path& 
 class SqliteDatabase final : public Database {
  public:
   ~SqliteDatabase() override {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
+    queue_.Stop();
     if (writer_thread_.joinable()) writer_thread_.join();
   }
 
@@ -192,14 +188,15 @@ class SqliteDatabase final : public Database {
   }
 
   Status Write(Work work) override {
-    Pending pending{std::move(work), {}};
-    auto done = pending.done.get_future();
-    {
-      std::lock_guard lock(mu_);
-      queue_.push_back(std::move(pending));
-    }
-    cv_.notify_one();
-    return done.get();
+    std::promise<Status> done;
+    auto future = done.get_future();
+    WriteAsync(
+        std::move(work), [&done](Status s) { done.set_value(std::move(s)); }, false);
+    return future.get();
+  }
+
+  void WriteAsync(Work work, std::function<void(Status)> done, bool more_follow) override {
+    queue_.Push({std::move(work), std::move(done)}, more_follow);
   }
 
   Status Read(Work work) override {
@@ -227,11 +224,6 @@ class SqliteDatabase final : public Database {
   int schema_version() const override { return schema_version_; }
 
  private:
-  struct Pending {
-    Work work;
-    std::promise<Status> done;
-  };
-
   explicit SqliteDatabase(SqliteOptions options) : options_(options) {}
 
   Status Migrate() {
@@ -268,48 +260,16 @@ class SqliteDatabase final : public Database {
   void WriterLoop() {
     SqliteTransaction txn(*writer_);
     while (true) {
-      std::vector<Pending> batch;
-      {
-        std::unique_lock lock(mu_);
-        cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;
-        while (!queue_.empty() && batch.size() < options_.max_batch) {
-          batch.push_back(std::move(queue_.front()));
-          queue_.pop_front();
-        }
-      }
-      std::vector<Status> results;
-      Status begun = txn.Step("BEGIN IMMEDIATE");
-      for (Pending& p : batch) {
-        if (!begun) {
-          results.push_back(begun);
-          continue;
-        }
-        // Each write in its own savepoint: a failing one rolls back alone.
-        Status s = txn.Step("SAVEPOINT w");
-        if (s) s = p.work(txn);
-        if (s) {
-          s = txn.Step("RELEASE w");
-        } else {
-          (void)txn.Step("ROLLBACK TO w");
-          (void)txn.Step("RELEASE w");
-        }
-        results.push_back(s);
-      }
-      Status committed = begun ? txn.Step("COMMIT") : begun;
-      if (!committed && begun) (void)txn.Step("ROLLBACK");
-      for (std::size_t i = 0; i < batch.size(); ++i)
-        batch[i].done.set_value(committed ? results[i] : committed);
+      std::vector<WriteQueue::Item> group = queue_.Take(options_.max_batch);
+      if (group.empty()) return;
+      CommitGroup(txn, "BEGIN IMMEDIATE", group);
     }
   }
 
   SqliteOptions options_;
   std::unique_ptr<Connection> writer_;
   int schema_version_ = 0;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Pending> queue_;
-  bool stopping_ = false;
+  WriteQueue queue_;
   std::thread writer_thread_;
   std::mutex reader_mu_;
   std::condition_variable reader_cv_;
