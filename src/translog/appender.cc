@@ -15,6 +15,8 @@ namespace vigil::translog {
 namespace {
 
 constexpr char kCheckpointPath[] = "checkpoint";
+// How long appends must pause before a checkpoint is published ahead of the interval.
+constexpr std::chrono::milliseconds kPause{2};
 
 Result<std::string> SignCheckpoint(const Checkpoint& checkpoint, const SignerKey& signer) {
   VIGIL_ASSIGN_OR_RETURN(std::string body, FormatCheckpoint(checkpoint));
@@ -262,6 +264,7 @@ void Appender::SequencerLoop() {
         sequenced_root_ = tree_.Root();
       }
       sequencing_ = false;
+      last_batch_end_ = std::chrono::steady_clock::now();
     }
     publish_cv_.notify_one();
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -281,13 +284,17 @@ void Appender::PublisherLoop() {
       publish_cv_.wait(lock);
       continue;
     }
-    // Something to publish: at once when appends pause, when asked, or at the end; under
-    // continuous appends at the interval, so that publishing never delays sequencing.
-    const auto due = last_publish_ + options_.checkpoint_interval;
-    const bool paused = queue_.empty() && !sequencing_;
-    if (!paused && !publish_requested_ && !sequencer_done_ &&
-        std::chrono::steady_clock::now() < due) {
-      publish_cv_.wait_until(lock, due);
+    // Something to publish: when appends pause (no batch for kPause), when asked, or at the
+    // end; under continuous appends at the interval. A checkpoint costs two syncs of the file
+    // system, which batches would otherwise wait behind.
+    const auto now = std::chrono::steady_clock::now();
+    const auto interval_due = last_publish_ + options_.checkpoint_interval;
+    const auto pause_due = last_batch_end_ + kPause;
+    const bool idle = queue_.empty() && !sequencing_;
+    if (!publish_requested_ && !sequencer_done_ && now < interval_due &&
+        !(idle && now >= pause_due)) {
+      // Each batch's end wakes this thread too, to look again.
+      publish_cv_.wait_until(lock, idle ? std::min(interval_due, pause_due) : interval_due);
       continue;
     }
     publish_requested_ = false;

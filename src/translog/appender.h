@@ -115,6 +115,7 @@ class Appender {
   std::optional<Status> fatal_;  // a write failed: no further appends are accepted
 
   std::chrono::steady_clock::time_point last_publish_;
+  std::chrono::steady_clock::time_point last_batch_end_;
   int lock_fd_;  // holds the exclusive lock until destruction
   std::thread sequencer_;
   std::thread publisher_;  // publishes checkpoints, so that signing and writing one never
