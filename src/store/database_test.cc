@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "store/postgres_database.h"
@@ -69,6 +71,39 @@ TYPED_TEST(DatabaseTest, MigratesOnceAndReopens) {
   auto db = this->OpenDb();
   ASSERT_TRUE(db);
   EXPECT_EQ(this->Count(*db), 1);
+}
+
+TYPED_TEST(DatabaseTest, QueuedWritesAnswerInOrderAndAFailingOneRollsBackAlone) {
+  auto db = this->OpenDb();
+  ASSERT_TRUE(db);
+  // Eight writes queued as one group, the fourth a duplicate of the second.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::pair<int, Status>> answers;
+  for (int i = 0; i < 8; ++i) {
+    std::string id = "q" + std::to_string(i == 3 ? 1 : i);
+    db->WriteAsync([id](Transaction& t) { return InsertObject(t, id, 1); },
+                   [&, i](Status s) {
+                     std::lock_guard lock(mu);
+                     answers.emplace_back(i, std::move(s));
+                     cv.notify_all();
+                   },
+                   /*more_follow=*/i < 7);
+  }
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return answers.size() == 8; }));
+  }
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(answers[static_cast<std::size_t>(i)].first, i);
+    const Status& s = answers[static_cast<std::size_t>(i)].second;
+    if (i == 3) {
+      EXPECT_EQ(s.error().code, Errc::kAlreadyExists);
+    } else {
+      EXPECT_TRUE(s) << s.error().ToString();
+    }
+  }
+  EXPECT_EQ(this->Count(*db), 7);
 }
 
 TYPED_TEST(DatabaseTest, RefusesADatabaseFromANewerBuild) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
@@ -143,6 +144,34 @@ TEST_F(AppenderTest, AppendThenHandsEachGroupCommitOnInLogOrder) {
     EXPECT_EQ(first.error().code, Errc::kInvalidArgument);
   });
   EXPECT_TRUE(called);
+}
+
+TEST_F(AppenderTest, PublishesWhenAppendsPauseAndAtTheIntervalUnderContinuousAppends) {
+  ASSERT_TRUE(Appender::Init(dir_.path(), kOrigin, Key()));
+  auto log = OpenLog();  // interval 20 ms
+  ASSERT_TRUE(log);
+  // One append, then nothing: a checkpoint follows without being asked for.
+  ASSERT_TRUE(log->Append(EntryBytes(0)));
+  for (int i = 0; i < 5000 && log->checkpoint_size() < 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(log->checkpoint_size(), 1u);
+  // Appends that never pause: checkpoints still advance, at the interval.
+  std::atomic<bool> stop = false;
+  std::thread appender([&] {
+    for (std::size_t i = 1; !stop; ++i) ASSERT_TRUE(log->Append(EntryBytes(i)));
+  });
+  std::uint64_t seen = log->checkpoint_size();
+  int advanced = 0;
+  for (int i = 0; i < 10000 && advanced < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (log->checkpoint_size() > seen) {
+      seen = log->checkpoint_size();
+      ++advanced;
+    }
+  }
+  stop = true;
+  appender.join();
+  EXPECT_EQ(advanced, 3);
 }
 
 TEST_F(AppenderTest, OnlyOneAppenderHoldsALog) {
