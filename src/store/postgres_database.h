@@ -1,5 +1,7 @@
-// The PostgreSQL engine (libpq): a small connection pool, each write its own transaction
-// (PostgreSQL's own group commit shares WAL flushes), reconnection after the server went away.
+// The PostgreSQL engine (libpq): a small connection pool, each Write its own transaction
+// (PostgreSQL's own group commit shares WAL flushes); one more connection for the writer thread,
+// which commits queued writes (WriteAsync: the ledger's index updates) in groups, as SQLite's
+// writer does; reconnection after the server went away.
 #pragma once
 
 #include <string>
