@@ -73,9 +73,9 @@ class Ledger {
   // transaction. A record blob that does not parse is kInvalidArgument before anything is
   // stored. The log's sequencer queues the index updates of each of its group commits to the
   // database together, so they commit together, and the caller's thread waits once, not once
-  // per stage. When the
-  // database fails after sequencing, the entries are applied by the next CatchUp, and the error
-  // (kUnavailable) is returned: the caller did not get an acknowledgement, though nothing is lost.
+  // per stage (decision 0011). When the database fails after sequencing, the entries are
+  // applied by the next CatchUp, and the error (kUnavailable) is returned: the caller did not
+  // get an acknowledgement, though nothing is lost.
   Result<CommitResult> Commit(std::vector<Change> changes);
 
   // Applies every entry of the log that the database lacks, reading entries from `dir` and
