@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -183,6 +184,63 @@ TYPED_TEST(DatabaseTest, ConcurrentWritesCommitAndAFailingOneRollsBackAlone) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(ok.load(), kThreads * kPerThread * 4 / 5);
   EXPECT_EQ(this->Count(*db), 2 * ok.load());
+}
+
+// Rows of 4 KiB, each written in its own transaction: a page or more of WAL per commit.
+void WriteBigRows(Database& db, int from, int to) {
+  for (int i = from; i < to; ++i) {
+    ASSERT_TRUE(db.Write([i](Transaction& t) {
+      return t.Execute(
+          "INSERT INTO objects (id, kind, sha256, size, log_index, created_hour) VALUES (?, ?, "
+          "?, ?, ?, ?)",
+          {"big" + std::to_string(i), std::string("report"), Bytes(4096, 7), std::int64_t{4096},
+           nullptr, std::int64_t{490000}});
+    }));
+  }
+}
+
+std::uintmax_t FileSize(const std::filesystem::path& path) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
+TEST(SqliteDatabase, TheCheckpointerCopiesTheWalBackWithoutTheWriter) {
+  vigil::testing::TempDir dir;
+  const auto file = dir.path() / "vigil.db";
+  {
+    auto db = OpenSqlite(file, {.checkpoint_pages = 50, .writer_checkpoint_pages = 1 << 30});
+    ASSERT_TRUE(db) << db.error().ToString();
+    const auto empty = FileSize(file);
+    WriteBigRows(**db, 0, 300);
+    // The writer never checkpoints here, so only the checkpointer thread can have copied the
+    // 1.2 MB of rows from the WAL into the database file. It does so in the background.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (FileSize(file) < empty + 300 * 4096 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_GE(FileSize(file), empty + 300 * 4096);
+  }
+  auto reopened = OpenSqlite(file);
+  ASSERT_TRUE(reopened);
+  std::int64_t n = 0;
+  ASSERT_TRUE((*reopened)->Read([&](Transaction& t) -> Status {
+    VIGIL_ASSIGN_OR_RETURN(auto rows, t.Query("SELECT COUNT(*) FROM objects"));
+    n = std::get<std::int64_t>(rows.at(0).at(0));
+    return OkStatus();
+  }));
+  EXPECT_EQ(n, 300);
+}
+
+TEST(SqliteDatabase, TheWriterCheckpointsItselfAtTheWalsBound) {
+  vigil::testing::TempDir dir;
+  const auto file = dir.path() / "vigil.db";
+  // The checkpointer is never asked: as if it had fallen behind.
+  auto db = OpenSqlite(file, {.checkpoint_pages = 1 << 30, .writer_checkpoint_pages = 50});
+  ASSERT_TRUE(db) << db.error().ToString();
+  WriteBigRows(**db, 0, 300);
+  // 300 pages of rows went through a WAL that starts over after each 50 or so.
+  EXPECT_GE(FileSize(file), 300u * 4096);
+  EXPECT_LT(FileSize(std::filesystem::path(file.string() + "-wal")), 100u * 4200);
 }
 
 TEST(PostgresDatabase, ReconnectsAfterTheServerRestarts) {
