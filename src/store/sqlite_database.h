@@ -13,14 +13,14 @@ namespace vigil::store {
 struct SqliteOptions {
   std::size_t readers = 4;
   std::size_t max_batch = 256;  // writes per shared transaction
-  // The checkpointer thread starts a checkpoint once the WAL holds this many pages (40 MiB of
-  // 4 KiB pages). Performance: ten times SQLite's default, because the random keys of the
-  // indexes rewrite the same pages commit after commit, and a larger WAL copies each back once
-  // for many commits. Should the checkpointer fall behind (or a reader hold an old snapshot),
-  // the writer runs one itself, inside the commit that takes the WAL to
-  // `writer_checkpoint_pages` (160 MiB): the WAL stays bounded either way.
-  int checkpoint_pages = 10000;
-  int writer_checkpoint_pages = 40000;
+  // The checkpointer thread starts a checkpoint once the WAL holds this many pages (SQLite's own
+  // default). Not more: the log's next syncfs flushes whatever a checkpoint wrote, and at 10,000
+  // pages that stall took the p99 latency at 1,000 reports/s from 11 to 52 ms
+  // (bench/reports_bench.sh). Should the checkpointer fall behind (or a reader hold an old
+  // snapshot), the writer runs one itself, inside the commit that takes the WAL to
+  // `writer_checkpoint_pages` (64 MiB of 4 KiB pages): the WAL stays bounded either way.
+  int checkpoint_pages = 1000;
+  int writer_checkpoint_pages = 16000;
 };
 
 // Opens (creating) the database file and applies migrations. Fails with kUnavailable when the
