@@ -189,10 +189,10 @@ class SqliteDatabase final : public Database {
       db->idle_readers_.push_back(reader.get());
       db->readers_.push_back(std::move(reader));
     }
-    // Performance: SQLite's automatic checkpoint runs inside the commit that crosses its
-    // threshold, and every write queued behind that commit waited for the copy and its two
-    // syncs (commits of up to 85 ms under bench/reports_bench.sh). Setting a WAL hook replaces
-    // it; the hook hands the work to the checkpointer thread.
+    // Performance (decision 0012): SQLite's automatic checkpoint runs inside the commit that
+    // crosses its threshold, and every write queued behind that commit waited for the copy and
+    // its syncs (commits of up to 85 ms under bench/reports_bench.sh). Setting a WAL hook
+    // replaces it; the hook hands the work to the checkpointer thread.
     VIGIL_ASSIGN_OR_RETURN(db->checkpointer_, OpenConnection(path, false));
     sqlite3_wal_hook(db->writer_->db(), &SqliteDatabase::OnWalCommit, db.get());
     db->checkpoint_thread_ = std::thread([p = db.get()] { p->CheckpointLoop(); });
