@@ -132,10 +132,13 @@ Result<CommitResult> Ledger::Commit(std::vector<Change> changes) {
     result.entries.push_back(entry);
   }
 
-  // The log's sequencer queues the index update as soon as the entries are durable, all those
-  // of one group commit together; the database's writer thread answers here.
-  std::promise<Status> done;
-  auto future = done.get_future();
+  // The log's sequencer queues the index update as soon as the entries are in place, all those
+  // of one group commit together, and the database commits it while the log syncs their names
+  // (decision 0013). The request's thread waits for both, each answering here.
+  std::promise<Status> logged;
+  std::promise<Status> indexed;
+  auto logged_future = logged.get_future();
+  auto indexed_future = indexed.get_future();
   auto apply = [&](store::Transaction& t) -> Status {
     for (std::size_t i = 0; i < result.entries.size(); ++i) {
       Applied a{result.first_index + i, result.entries[i], records[i] ? &*records[i] : nullptr,
@@ -144,23 +147,75 @@ Result<CommitResult> Ledger::Commit(std::vector<Change> changes) {
     }
     return OkStatus();
   };
-  auto answer = [&done](Status s) { done.set_value(std::move(s)); };
-  bool sequenced = false;
-  log_.AppendThen(std::move(encoded), [&](Result<std::uint64_t> first, bool last_of_batch) {
-    if (!first) return answer(first.error());
-    result.first_index = *first;
-    sequenced = true;
-    db_.WriteAsync(apply, answer, /*more_follow=*/!last_of_batch);
-  });
-  Status applied = future.get();
-  if (!sequenced) return applied.error();
+  bool placed = false;
+  log_.AppendThen(
+      std::move(encoded),
+      [&logged](Result<std::uint64_t> first, bool) {
+        logged.set_value(first ? OkStatus() : Status(first.error()));
+      },
+      [&](std::uint64_t first, bool last_of_batch) {
+        result.first_index = first;
+        placed = true;
+        db_.WriteAsync(
+            apply, [&indexed](Status s) { indexed.set_value(std::move(s)); },
+            /*more_follow=*/!last_of_batch);
+      });
+  Status durable = logged_future.get();
+  // `placed` was set on the sequencer thread before it answered `logged`. The database's answer
+  // is awaited even when the log failed: `apply` refers to this frame.
+  Status applied = placed ? indexed_future.get() : OkStatus();
+  if (!durable) return durable.error();
   if (!applied)
     return MakeError(Errc::kUnavailable, "sequenced but not indexed (CatchUp will apply it): " +
                                              applied.error().detail);
   return result;
 }
 
+Result<std::uint64_t> Ledger::RestoreEntriesTheLogLost() {
+  const std::uint64_t size = log_.size();
+  std::vector<store::Row> rows;
+  VIGIL_RETURN_IF_ERROR(db_.Read([&](store::Transaction& t) -> Status {
+    VIGIL_ASSIGN_OR_RETURN(rows, t.Query("SELECT idx, type, object_id, sha256, size, hour, actor "
+                                         "FROM log_entries WHERE idx >= ? ORDER BY idx",
+                                         {AsInt(size)}));
+    return OkStatus();
+  }));
+  if (rows.empty()) return 0;
+  std::vector<Bytes> encoded;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const store::Row& row = rows[k];
+    const auto idx = static_cast<std::uint64_t>(std::get<std::int64_t>(row.at(0)));
+    // Only the last batch can be ahead (decision 0013), so the rows follow the log without a
+    // gap. Anything else is not this crash's doing: the index must be rebuilt.
+    if (idx != size + k)
+      return MakeError(Errc::kCorrupt, "the database indexes entry " + std::to_string(idx) +
+                                           " but the log ends at " + std::to_string(size + k) +
+                                           " (vigil rebuild recreates the database from the log)");
+    Entry e;
+    e.type = static_cast<EntryType>(std::get<std::int64_t>(row.at(1)));
+    VIGIL_ASSIGN_OR_RETURN(e.object_id, ParseId(std::get<std::string>(row.at(2))));
+    const Bytes& sha = std::get<Bytes>(row.at(3));
+    VIGIL_ASSIGN_OR_RETURN(Bytes actor, HexDecode(std::get<std::string>(row.at(6))));
+    if (sha.size() != e.blob_sha256.size() || actor.size() != e.actor.size())
+      return MakeError(Errc::kCorrupt, "log_entries row " + std::to_string(idx) + " is damaged");
+    std::copy(sha.begin(), sha.end(), e.blob_sha256.begin());
+    std::copy(actor.begin(), actor.end(), e.actor.begin());
+    e.blob_size = static_cast<std::uint64_t>(std::get<std::int64_t>(row.at(4)));
+    e.hour = static_cast<std::uint32_t>(std::get<std::int64_t>(row.at(5)));
+    // Its blob was durable before the entry was placed; check rather than trust.
+    if (!IsZero(e.blob_sha256) && !blobs_.Exists(e.blob_sha256))
+      return MakeError(Errc::kCorrupt, "entry " + std::to_string(idx) + ": blob " +
+                                           HexEncode(e.blob_sha256) + " is missing");
+    encoded.push_back(translog::EncodeEntry(e));
+  }
+  VIGIL_ASSIGN_OR_RETURN(std::uint64_t first, log_.Append(std::move(encoded)));
+  if (first != size)
+    return MakeError(Errc::kInternal, "the log grew while its lost entries were restored");
+  return rows.size();
+}
+
 Result<std::uint64_t> Ledger::CatchUp(const translog::LogDirectory& dir) {
+  VIGIL_ASSIGN_OR_RETURN(const std::uint64_t restored, RestoreEntriesTheLogLost());
   const std::uint64_t size = log_.size();
   std::int64_t count = 0;
   VIGIL_RETURN_IF_ERROR(db_.Read([&](store::Transaction& t) -> Status {
@@ -168,7 +223,7 @@ Result<std::uint64_t> Ledger::CatchUp(const translog::LogDirectory& dir) {
     count = std::get<std::int64_t>(rows.at(0).at(0));
     return OkStatus();
   }));
-  if (static_cast<std::uint64_t>(count) >= size) return 0;
+  if (static_cast<std::uint64_t>(count) >= size) return restored;
 
   // The indexes the database holds, in pages; every gap below `size` is applied.
   std::vector<std::uint64_t> missing;
@@ -229,7 +284,7 @@ Result<std::uint64_t> Ledger::CatchUp(const translog::LogDirectory& dir) {
     VIGIL_RETURN_IF_ERROR(written);
     applied += batch.size();
   }
-  return applied;
+  return restored + applied;
 }
 
 Error Corrupt(const Applied& applied, std::string what) {

@@ -1,6 +1,7 @@
 // The ledger: the one path by which Vigil changes state. A change's blob is made durable in the
 // blob store, its entry sequenced in the transparency log, then the database index is updated
-// from the entry and the blob, in that order (DESIGN.md section 5, decision 0004). Because the
+// from the entry and the blob, in that order (DESIGN.md section 5, decision 0004), the last
+// step alongside the log's final sync (decision 0013). Because the
 // index is computed from the log and the blobs alone, the same appliers serve live requests,
 // crash recovery (CatchUp) and `vigil rebuild` (an empty database caught up from index 0).
 #pragma once
@@ -72,18 +73,23 @@ class Ledger {
   // reached), sequences their entries contiguously, and applies them in one database
   // transaction. A record blob that does not parse is kInvalidArgument before anything is
   // stored. The log's sequencer queues the index updates of each of its group commits to the
-  // database together, so they commit together, and the caller's thread waits once, not once
-  // per stage (decision 0011). When the database fails after sequencing, the entries are
-  // applied by the next CatchUp, and the error (kUnavailable) is returned: the caller did not
-  // get an acknowledgement, though nothing is lost.
+  // database together, so they commit together (decision 0011), as soon as the entries are in
+  // place and while the log syncs their names (decision 0013); it returns once both are done.
+  // When the database fails after sequencing, the entries are applied by the next CatchUp,
+  // and the error (kUnavailable) is returned: the caller did not get an acknowledgement,
+  // though nothing is lost.
   Result<CommitResult> Commit(std::vector<Change> changes);
 
-  // Applies every entry of the log that the database lacks, reading entries from `dir` and
-  // blobs from the store. Returns how many were applied. Fails with kCorrupt when a blob is
-  // missing or does not match its entry.
+  // Brings the log and the database level at start-up. First, entries of a batch that a crash
+  // took from the log after the database had indexed them are appended to the log again, from
+  // their `log_entries` rows (decision 0013). Then every entry of the log that the database
+  // lacks is applied, reading entries from `dir` and blobs from the store. Returns how many
+  // entries were restored or applied. Fails with kCorrupt when a blob is missing or does not
+  // match its entry, or the database indexes entries the log cannot take back.
   Result<std::uint64_t> CatchUp(const translog::LogDirectory& dir);
 
  private:
+  Result<std::uint64_t> RestoreEntriesTheLogLost();
   struct Registration {
     Applier applier;
     bool has_record = false;

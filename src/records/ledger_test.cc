@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "testing/test_instance.h"
@@ -163,6 +165,67 @@ TEST_P(LedgerTest, CatchUpAppliesWhatACrashLeftUnindexed) {
                                       "0002 two payload 41 2"}));
   // A second catch-up finds nothing to do.
   EXPECT_EQ(vigil::testing::ValueOf(instance_.ledger().CatchUp(instance_.log_dir())), 0u);
+}
+
+// The window of decision 0013: the database committed a batch whose names the log had not yet
+// synced, and a crash took those files. Simulated by putting back the log's directory as it was
+// before the last commits.
+class LogLosesItsLastBatch {
+ public:
+  explicit LogLosesItsLastBatch(TestInstance& instance) : instance_(instance) {
+    EXPECT_TRUE(instance_.log().PublishNow());
+    std::filesystem::copy(instance_.dir() / "log", instance_.dir() / "log-before",
+                          std::filesystem::copy_options::recursive);
+  }
+  void Crash(const std::function<void()>& also = {}) {
+    instance_.Reopen([&] {
+      std::filesystem::remove_all(instance_.dir() / "log");
+      std::filesystem::rename(instance_.dir() / "log-before", instance_.dir() / "log");
+      if (also) also();
+    });
+    RegisterTestApplier(instance_.ledger());
+  }
+
+ private:
+  TestInstance& instance_;
+};
+
+TEST_P(LedgerTest, CatchUpRestoresToTheLogTheBatchTheDatabaseIndexedFirst) {
+  for (std::uint8_t i = 1; i <= 3; ++i)
+    ASSERT_TRUE(instance_.ledger().Commit({SettingChange(i, "v" + std::to_string(i))}));
+  LogLosesItsLastBatch lose(instance_);
+  ASSERT_TRUE(instance_.ledger().Commit({SettingChange(4, "four"), SettingChange(5, "five")}));
+  auto checkpoint = instance_.log().PublishNow();
+  ASSERT_TRUE(checkpoint);
+  const auto before = Objects(instance_.db());
+
+  lose.Crash();
+  EXPECT_EQ(instance_.log().size(), 3u);
+  EXPECT_EQ(vigil::testing::ValueOf(instance_.ledger().CatchUp(instance_.log_dir())), 2u);
+  // The same entries at the same indexes: the same tree, and so the same signed checkpoint.
+  EXPECT_EQ(instance_.log().size(), 5u);
+  EXPECT_EQ(vigil::testing::ValueOf(instance_.log().PublishNow()), *checkpoint);
+  EXPECT_EQ(Objects(instance_.db()), before);
+  EXPECT_EQ(vigil::testing::ValueOf(instance_.ledger().CatchUp(instance_.log_dir())), 0u);
+  // And the log goes on from there.
+  auto next = instance_.ledger().Commit({SettingChange(6, "six")});
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->first_index, 5u);
+}
+
+TEST_P(LedgerTest, CatchUpRefusesAnIndexAheadOfTheLogWithAGap) {
+  ASSERT_TRUE(instance_.ledger().Commit({SettingChange(1, "one")}));
+  LogLosesItsLastBatch lose(instance_);
+  ASSERT_TRUE(instance_.ledger().Commit({SettingChange(2, "two"), SettingChange(3, "three")}));
+  // Entry 1's row gone too: entry 2 cannot be put back at its index.
+  lose.Crash();
+  ASSERT_TRUE(instance_.db().Write(
+      [](store::Transaction& t) { return t.Execute("DELETE FROM log_entries WHERE idx = 1"); }));
+  auto caught_up = instance_.ledger().CatchUp(instance_.log_dir());
+  ASSERT_FALSE(caught_up);
+  EXPECT_EQ(caught_up.error().code, Errc::kCorrupt);
+  EXPECT_NE(caught_up.error().detail.find("vigil rebuild"), std::string::npos);
+  EXPECT_EQ(instance_.log().size(), 1u);
 }
 
 TEST_P(LedgerTest, RebuildFromTheLogAndBlobsRecreatesTheIndex) {

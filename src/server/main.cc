@@ -117,7 +117,8 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   if (!log_dir) return Fail(log_dir.error().ToString());
 
   // The index catches up with the log: entries a crash left sequenced but unindexed are
-  // applied now, before anything is served (decision 0004).
+  // applied now, before anything is served (decision 0004), after the entries of a last batch
+  // the index holds but the crash took from the log are put back (decision 0013).
   SystemClock clock;
   SystemRandom random;
   records::Ledger ledger(**blobs, **appender, **database, clock);
@@ -156,7 +157,8 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
     return Fail("cannot open the accounts: " + swept.error().ToString());
   if (!caught_up) return Fail("cannot index the log: " + caught_up.error().ToString());
   if (*caught_up > 0)
-    std::fprintf(stderr, "vigild: indexed %llu log entries left by an interrupted run\n",
+    std::fprintf(stderr,
+                 "vigild: restored or indexed %llu log entries left by an interrupted run\n",
                  static_cast<unsigned long long>(*caught_up));
   // Blocking work (fsyncs, database commits) runs here, off the I/O threads, so that many
   // requests wait on one group commit together.

@@ -66,8 +66,9 @@ void TestInstance::Close() {
   blobs_.reset();
 }
 
-void TestInstance::Reopen() {
+void TestInstance::Reopen(const std::function<void()>& while_closed) {
   Close();
+  if (while_closed) while_closed();
   Open();
 }
 

@@ -37,8 +37,8 @@ class TestInstance {
   ~TestInstance();
 
   // Closes everything and opens it again (the ledger has no appliers until the caller
-  // registers them again).
-  void Reopen();
+  // registers them again). `while_closed` runs in between: a test's crash damage.
+  void Reopen(const std::function<void()>& while_closed = {});
   // Closes everything, replaces the database by an empty one, and opens again.
   void ReplaceDatabase();
 

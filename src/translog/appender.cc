@@ -254,7 +254,20 @@ void Appender::SequencerLoop() {
     }
     LogDirectory::WriteGroup group(dir_);
     written = Integrate(entries, group);
-    if (written) written = group.Commit();
+    // Security/durability: data first, then names (LogDirectory::WriteGroup::Commit). What
+    // follows the entries may start once they are in place (decision 0013).
+    if (written) written = dir_.Sync();
+    if (written) written = group.Rename();
+    if (written) {
+      std::size_t last = batch.size();
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (batch[i]->placed) last = i;
+      }
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (batch[i]->placed) batch[i]->placed(firsts[i], i == last);
+      }
+      written = dir_.Sync();
+    }
     {
       std::lock_guard lock(mu_);
       if (!written) {
@@ -326,7 +339,7 @@ Result<std::uint64_t> Appender::Append(std::vector<Bytes> entries) {
   return future.get();
 }
 
-void Appender::AppendThen(std::vector<Bytes> entries, Then then) {
+void Appender::AppendThen(std::vector<Bytes> entries, Then then, Placed placed) {
   if (entries.empty()) return then(MakeError(Errc::kInvalidArgument, "no entries"), true);
   for (const Bytes& e : entries) {
     if (e.size() > kMaxEntrySize)
@@ -335,6 +348,7 @@ void Appender::AppendThen(std::vector<Bytes> entries, Then then) {
   auto pending = std::make_unique<Pending>();
   pending->entries = std::move(entries);
   pending->then = std::move(then);
+  pending->placed = std::move(placed);
   {
     std::unique_lock lock(mu_);
     std::optional<Error> refused;

@@ -62,9 +62,15 @@ class Appender {
   // are made back to back, in log order, on the sequencer thread, so that a next stage can take
   // the batch as one unit. They must be quick and must not call into the appender.
   using Then = std::function<void(Result<std::uint64_t> first, bool last_of_batch)>;
-  // Queues entries as Append does and returns at once; `then` is called exactly once. Entries
-  // Append would refuse are refused by calling `then` at once, on the calling thread.
-  void AppendThen(std::vector<Bytes> entries, Then then);
+  // Called earlier, the same way, once the batch's entries have their indexes, their data is
+  // durable and their files are in place, while the sync that makes those names durable runs:
+  // work that must follow the entries (an index update) can start alongside that sync. Until
+  // `then` reports success, a crash can still lose the entries (decision 0013).
+  using Placed = std::function<void(std::uint64_t first, bool last_of_batch)>;
+  // Queues entries as Append does and returns at once; `then` is called exactly once, and
+  // `placed`, if given, at most once and before it. Entries Append would refuse are refused by
+  // calling `then` at once, on the calling thread.
+  void AppendThen(std::vector<Bytes> entries, Then then, Placed placed = nullptr);
 
   // Publishes a checkpoint for everything sequenced so far and returns it (signed note text).
   Result<std::string> PublishNow();
@@ -79,6 +85,7 @@ class Appender {
   struct Pending {
     std::vector<Bytes> entries;
     Then then;
+    Placed placed;
   };
 
   Appender(AppenderOptions options, SignerKey signer, LogDirectory dir, int lock_fd);

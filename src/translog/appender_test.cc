@@ -146,6 +146,68 @@ TEST_F(AppenderTest, AppendThenHandsEachGroupCommitOnInLogOrder) {
   EXPECT_TRUE(called);
 }
 
+TEST_F(AppenderTest, PlacedComesBeforeThenForEachAppendInLogOrder) {
+  ASSERT_TRUE(Appender::Init(dir_.path(), kOrigin, Key()));
+  auto log = OpenLog();
+  ASSERT_TRUE(log);
+  struct Event {
+    bool placed;  // else then
+    std::uint64_t first;
+    bool last_of_batch;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Event> events;
+  std::size_t answered = 0;
+  constexpr std::size_t kAppends = 200;
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (std::size_t i = 0; i < kAppends / 4; ++i) {
+        log->AppendThen(
+            {EntryBytes(t * 1000 + i)},
+            [&](Result<std::uint64_t> first, bool last) {
+              ASSERT_TRUE(first);
+              std::lock_guard lock(mu);
+              events.push_back({false, *first, last});
+              ++answered;
+              cv.notify_all();
+            },
+            [&](std::uint64_t first, bool last) {
+              std::lock_guard lock(mu);
+              events.push_back({true, first, last});
+            });
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return answered == kAppends; });
+  ASSERT_EQ(events.size(), 2 * kAppends);
+  // Batch after batch: the placed calls of all its appends, in log order and the last one
+  // marked, then its then calls the same way. So every append is placed before it is answered,
+  // and the entries after a batch are placed only once that batch is durable.
+  std::size_t e = 0;
+  std::uint64_t next = 0;
+  while (e < events.size()) {
+    std::size_t begin = e;
+    for (; e < events.size() && events[e].placed; ++e) {
+      EXPECT_EQ(events[e].first, next + (e - begin));
+      EXPECT_EQ(events[e].last_of_batch, e + 1 == events.size() || !events[e + 1].placed);
+    }
+    const std::size_t batch = e - begin;
+    ASSERT_GT(batch, 0u);
+    for (std::size_t k = 0; k < batch; ++k, ++e) {
+      ASSERT_LT(e, events.size());
+      EXPECT_FALSE(events[e].placed);
+      EXPECT_EQ(events[e].first, next + k);
+      EXPECT_EQ(events[e].last_of_batch, k + 1 == batch);
+    }
+    next += batch;
+  }
+  EXPECT_EQ(next, kAppends);
+}
+
 TEST_F(AppenderTest, PublishesWhenAppendsPauseAndAtTheIntervalUnderContinuousAppends) {
   ASSERT_TRUE(Appender::Init(dir_.path(), kOrigin, Key()));
   auto log = OpenLog();  // interval 20 ms

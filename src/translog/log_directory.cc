@@ -112,16 +112,23 @@ Status LogDirectory::WriteGroup::Stage(const std::string& path, ByteSpan data) {
   return OkStatus();
 }
 
+Status LogDirectory::Sync() const { return SyncFileSystem(root_); }
+
 Status LogDirectory::WriteGroup::Commit() {
   if (staged_.empty()) return OkStatus();
   // Security/durability: data first, then names. After a crash a file either is absent or
   // holds all its bytes (threat model T4; DESIGN.md section 5).
-  VIGIL_RETURN_IF_ERROR(SyncFileSystem(dir_.root_));
+  VIGIL_RETURN_IF_ERROR(dir_.Sync());
+  VIGIL_RETURN_IF_ERROR(Rename());
+  return dir_.Sync();
+}
+
+Status LogDirectory::WriteGroup::Rename() {
   for (const auto& [temp, final_path] : staged_) {
     if (::rename(temp.c_str(), final_path.c_str()) != 0) return IoError("rename", final_path);
   }
   staged_.clear();
-  return SyncFileSystem(dir_.root_);
+  return OkStatus();
 }
 
 }  // namespace vigil::translog

@@ -27,6 +27,10 @@ class LogDirectory {
   // tile/0/000.p/<w> for each w), descending.
   std::vector<std::size_t> PartialWidths(const std::string& full_path) const;
 
+  // Flushes every buffer of the file system holding the log: the data and names of everything
+  // written so far on it are durable when it returns.
+  Status Sync() const;
+
   // A group of files written together: Stage writes each to a temporary file; Commit syncs all
   // their data, renames them into place and syncs the file system again, so the group is
   // durable when Commit returns. Files not committed are removed.
@@ -38,6 +42,9 @@ class LogDirectory {
     WriteGroup& operator=(const WriteGroup&) = delete;
     Status Stage(const std::string& path, ByteSpan data);
     Status Commit();
+    // Commit in its three steps, for a caller with work to start between them: Sync (the data),
+    // Rename (the files into place), Sync (their names).
+    Status Rename();
     std::size_t staged() const { return staged_.size(); }
 
    private:
