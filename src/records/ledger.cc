@@ -41,6 +41,17 @@ Result<Bytes> ReadCommittedBlob(const store::BlobStore& blobs, const Entry& entr
   return bytes;
 }
 
+// Runs one query in a read transaction of its own.
+Result<std::vector<store::Row>> ReadRows(store::Database& db, std::string_view sql,
+                                         const store::Params& params = {}) {
+  std::vector<store::Row> rows;
+  VIGIL_RETURN_IF_ERROR(db.Read([&](store::Transaction& t) -> Status {
+    VIGIL_ASSIGN_OR_RETURN(rows, t.Query(sql, params));
+    return OkStatus();
+  }));
+  return rows;
+}
+
 }  // namespace
 
 std::string IdText(const translog::ObjectId& id) { return HexEncode(id); }
@@ -173,13 +184,11 @@ Result<CommitResult> Ledger::Commit(std::vector<Change> changes) {
 
 Result<std::uint64_t> Ledger::RestoreEntriesTheLogLost() {
   const std::uint64_t size = log_.size();
-  std::vector<store::Row> rows;
-  VIGIL_RETURN_IF_ERROR(db_.Read([&](store::Transaction& t) -> Status {
-    VIGIL_ASSIGN_OR_RETURN(rows, t.Query("SELECT idx, type, object_id, sha256, size, hour, actor "
-                                         "FROM log_entries WHERE idx >= ? ORDER BY idx",
-                                         {AsInt(size)}));
-    return OkStatus();
-  }));
+  VIGIL_ASSIGN_OR_RETURN(auto rows,
+                         ReadRows(db_,
+                                  "SELECT idx, type, object_id, sha256, size, hour, actor FROM "
+                                  "log_entries WHERE idx >= ? ORDER BY idx",
+                                  {AsInt(size)}));
   if (rows.empty()) return 0;
   std::vector<Bytes> encoded;
   for (std::size_t k = 0; k < rows.size(); ++k) {
@@ -217,25 +226,18 @@ Result<std::uint64_t> Ledger::RestoreEntriesTheLogLost() {
 Result<std::uint64_t> Ledger::CatchUp(const translog::LogDirectory& dir) {
   VIGIL_ASSIGN_OR_RETURN(const std::uint64_t restored, RestoreEntriesTheLogLost());
   const std::uint64_t size = log_.size();
-  std::int64_t count = 0;
-  VIGIL_RETURN_IF_ERROR(db_.Read([&](store::Transaction& t) -> Status {
-    VIGIL_ASSIGN_OR_RETURN(auto rows, t.Query("SELECT COUNT(*) FROM log_entries"));
-    count = std::get<std::int64_t>(rows.at(0).at(0));
-    return OkStatus();
-  }));
+  VIGIL_ASSIGN_OR_RETURN(auto counted, ReadRows(db_, "SELECT COUNT(*) FROM log_entries"));
+  const std::int64_t count = std::get<std::int64_t>(counted.at(0).at(0));
   if (static_cast<std::uint64_t>(count) >= size) return restored;
 
   // The indexes the database holds, in pages; every gap below `size` is applied.
   std::vector<std::uint64_t> missing;
   std::uint64_t next = 0;
   while (next < size) {
-    std::vector<store::Row> rows;
-    VIGIL_RETURN_IF_ERROR(db_.Read([&](store::Transaction& t) -> Status {
-      VIGIL_ASSIGN_OR_RETURN(rows, t.Query("SELECT idx FROM log_entries WHERE idx >= ? ORDER BY "
-                                           "idx LIMIT 65536",
-                                           {AsInt(next)}));
-      return OkStatus();
-    }));
+    VIGIL_ASSIGN_OR_RETURN(
+        auto rows,
+        ReadRows(db_, "SELECT idx FROM log_entries WHERE idx >= ? ORDER BY idx LIMIT 65536",
+                 {AsInt(next)}));
     for (const auto& row : rows) {
       auto idx = static_cast<std::uint64_t>(std::get<std::int64_t>(row.at(0)));
       for (; next < std::min(idx, size); ++next) missing.push_back(next);
