@@ -41,9 +41,12 @@ start; echo "started at ${SECONDS}s"
 "$load" --port "$port" --count "$reports" --concurrency 32 --acked acked.txt \
   --org-recipient "$org" --deadline-s 300 > load.txt &
 load_pid=$!
+acked_so_far() { (wc -l < acked.txt) 2> /dev/null || echo 0; }
 kills=0
-for delay in 0.7 1.1 0.9 1.3 0.8; do
-  sleep "$delay"
+# Kills at points of progress rather than of time: on a fast disk the load once ended before a
+# third kill on a timed schedule.
+for at in 1500 3000 4500 6000 7500; do
+  while kill -0 "$load_pid" 2> /dev/null && [ "$(acked_so_far)" -lt "$at" ]; do sleep 0.05; done
   kill -0 "$load_pid" 2> /dev/null || break
   kill -9 "$pid"; wait "$pid" 2> /dev/null; pid=""
   kills=$((kills + 1))
