@@ -89,7 +89,8 @@ async function join(page: Page, link: string, person: Person, lang: string, shot
   await checkPage(page, lang)
   if (shots) await screenshot(page, `join-${lang}`)
   await page.click('#start')
-  await page.waitForSelector('#account-form:not([hidden])', { timeout: 30_000 })
+  await page.waitForSelector('#account-form:not([hidden]), #error:not(:empty)', { timeout: 30_000 })
+  expect(await page.textContent('#error')).toBe('')
   const secretText = (await page.textContent('#totp-secret')) ?? ''
   person.secret = base32nopad.decode(secretText.replace(/\s+/g, ''))
   expect(await page.textContent('#totp-uri')).toContain('otpauth://totp/')
@@ -119,11 +120,14 @@ async function signIn(page: Page, lang: string): Promise<void> {
   expect(await page.textContent('#error')).toBe('')
 }
 
+// Makes an invitation: returns its link, never the one shown before it.
 async function invite(page: Page, role: string): Promise<string> {
+  const before = await page.textContent('#invitation-link')
   await page.selectOption('#invite-role', role)
   await page.click('#invite-form button')
   await page.waitForSelector('#invitation:not([hidden])')
   const link = (await page.textContent('#invitation-link')) ?? ''
+  expect(link).not.toBe(before)
   return link
 }
 

@@ -134,6 +134,9 @@ element<HTMLButtonElement>('sign-out').addEventListener('click', (event) => {
 element<HTMLFormElement>('invite-form').addEventListener('submit', (event) => {
   event.preventDefault()
   void act(element<HTMLFormElement>('invite-form').querySelector('button'), async () => {
+    // The last link goes at once, so that nobody copies it for the one being made.
+    element('invitation').hidden = true
+    element('invitation-link').textContent = ''
     const [, , api] = await modules
     const role = element<HTMLSelectElement>('invite-role').value
     let shown: string
