@@ -63,6 +63,15 @@ Response Created(const json::object& body) {
   return Response::Json(json::serialize(body), HttpStatus::created);
 }
 
+// Why a report was refused: 409 lookup_taken for a passphrase that already has a report (a
+// follow-up is what the reporter wants), the common table for anything else.
+Response SubmitRefusal(const Error& error, const std::string& request_id) {
+  if (error.code == Errc::kAlreadyExists)
+    return Response::Error(HttpStatus::conflict, "lookup_taken",
+                           "This passphrase already has a report; follow it up instead.");
+  return ErrorResponse(error, request_id);
+}
+
 // The claimed attachments of a request, in order.
 Result<std::vector<reports::AttachmentBlob>> ClaimAll(const ReportRouteDeps& deps,
                                                       const std::vector<std::string>& ids) {
@@ -127,39 +136,31 @@ void AddReportRoutes(http::Server& server, ReportRouteDeps deps) {
         if (!body) co_return ErrorResponse(body.error(), ctx.request_id());
         std::string text = std::move(*body);
         std::string rid = ctx.request_id();
-        auto work = [d, text = std::move(text), rid]() -> Response {
+        auto work = [d, text = std::move(text), rid](Reply reply) {
           auto object = JsonObject::Parse(
               text, {"lookup_id", "reporter_recipient", "ciphertext", "attachments"});
-          if (!object) return ErrorResponse(object.error(), rid);
+          if (!object) return reply(ErrorResponse(object.error(), rid));
           reports::NewReport report;
           auto lookup = object->Hex("lookup_id", reports::kLookupIdSize);
           auto recipient = object->String("reporter_recipient");
           auto ciphertext = object->Base64("ciphertext");
           auto uploads = object->OptionalStrings("attachments", kMaxAttachments);
-          if (!lookup) return ErrorResponse(lookup.error(), rid);
-          if (!recipient) return ErrorResponse(recipient.error(), rid);
-          if (!ciphertext) return ErrorResponse(ciphertext.error(), rid);
-          if (!uploads) return ErrorResponse(uploads.error(), rid);
+          if (auto bad = FirstError(lookup, recipient, ciphertext, uploads); !bad)
+            return reply(ErrorResponse(bad.error(), rid));
           report.lookup_id = std::move(*lookup);
           report.reporter_recipient = std::string(*recipient);
           report.ciphertext = std::move(*ciphertext);
-          auto lookup_taken = [] {
-            return Response::Error(HttpStatus::conflict, "lookup_taken",
-                                   "This passphrase already has a report; follow it up instead.");
-          };
           // Checked before the uploads are claimed, so that a refusal leaves them for a retry.
           if (auto ok = d->reports->CheckReport(report); !ok)
-            return ok.error().code == Errc::kAlreadyExists ? lookup_taken()
-                                                           : ErrorResponse(ok.error(), rid);
+            return reply(SubmitRefusal(ok.error(), rid));
           auto attachments = ClaimAll(*d, *uploads);
-          if (!attachments) return ErrorResponse(attachments.error(), rid);
+          if (!attachments) return reply(ErrorResponse(attachments.error(), rid));
           report.attachments = std::move(*attachments);
-          auto ack = d->reports->Submit(report);
-          if (!ack && ack.error().code == Errc::kAlreadyExists) return lookup_taken();
-          if (!ack) return ErrorResponse(ack.error(), rid);
-          return Created(AckJson(*ack));
+          d->reports->SubmitThen(report, [reply, rid](Result<reports::Acknowledgement> ack) {
+            reply(ack ? Created(AckJson(*ack)) : SubmitRefusal(ack.error(), rid));
+          });
         };
-        co_return co_await Offload(*d->pool, std::move(work));
+        co_return co_await OffloadThen(*d->pool, std::move(work));
       },
       big);
 
@@ -193,27 +194,30 @@ void AddReportRoutes(http::Server& server, ReportRouteDeps deps) {
         std::string text = std::move(*body);
         Bytes lookup;
         if (auto h = HexDecode(ctx.Header(kLookupHeader)); h) lookup = std::move(*h);
-        auto work = [d, text, rid, report_id, asker = *asker, lookup]() -> Response {
+        auto work = [d, text, rid, report_id, asker = *asker, lookup](Reply reply) {
           auto object = JsonObject::Parse(text, {"ciphertext", "attachments"});
-          if (!object) return ErrorResponse(object.error(), rid);
+          if (!object) return reply(ErrorResponse(object.error(), rid));
           auto ciphertext = object->Base64("ciphertext");
           auto uploads = object->OptionalStrings("attachments", kMaxAttachments);
-          if (!ciphertext) return ErrorResponse(ciphertext.error(), rid);
-          if (!uploads) return ErrorResponse(uploads.error(), rid);
+          if (auto bad = FirstError(ciphertext, uploads); !bad)
+            return reply(ErrorResponse(bad.error(), rid));
           reports::NewMessage message{std::move(*ciphertext), {}};
           // Checked before the uploads are claimed, so that a refusal leaves them for a retry.
           auto ok = asker ? d->reports->CheckReply(report_id, message)
                           : d->reports->CheckFollowUp(lookup, message);
-          if (!ok) return ErrorResponse(ok.error(), rid);
+          if (!ok) return reply(ErrorResponse(ok.error(), rid));
           auto attachments = ClaimAll(*d, *uploads);
-          if (!attachments) return ErrorResponse(attachments.error(), rid);
+          if (!attachments) return reply(ErrorResponse(attachments.error(), rid));
           message.attachments = std::move(*attachments);
-          auto ack = asker ? d->reports->AddReply(report_id, *asker, message)
-                           : d->reports->AddFollowUp(lookup, message);
-          if (!ack) return ErrorResponse(ack.error(), rid);
-          return Created(AckJson(*ack));
+          auto answer = [reply, rid](Result<reports::Acknowledgement> ack) {
+            reply(ack ? Created(AckJson(*ack)) : ErrorResponse(ack.error(), rid));
+          };
+          if (asker)
+            d->reports->AddReplyThen(report_id, *asker, message, std::move(answer));
+          else
+            d->reports->AddFollowUpThen(lookup, message, std::move(answer));
         };
-        co_return co_await Offload(*d->pool, std::move(work));
+        co_return co_await OffloadThen(*d->pool, std::move(work));
       },
       big);
 

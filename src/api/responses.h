@@ -3,8 +3,11 @@
 #pragma once
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <functional>
+#include <memory>
 #include <string_view>
 #include <type_traits>
 
@@ -45,6 +48,34 @@ boost::asio::awaitable<Out> Offload(boost::asio::thread_pool& pool, Work work) {
     co_return work();
   };
   co_return co_await boost::asio::co_spawn(pool, std::move(task), boost::asio::use_awaitable);
+}
+
+// How OffloadThen's work answers: once, from any thread.
+using Reply = std::function<void(http::Response)>;
+
+// Runs `work(reply)` on `pool` and returns the response it passes to `reply`. The work may
+// answer before it returns, or later from another thread: a request that queues a commit
+// (Reports::SubmitThen) answers from the ledger's continuation, so that no pool thread sits
+// waiting for the disk, and threads are not switched twice more per request (decision 0014).
+// `reply` must be called exactly once; the response is handed back to the request's executor.
+template <typename Work>
+boost::asio::awaitable<http::Response> OffloadThen(boost::asio::thread_pool& pool, Work work) {
+  auto initiate = [&pool](auto handler, Work w) {
+    using Handler = decltype(handler);
+    auto owner = std::make_shared<Handler>(std::move(handler));
+    // Counted as outstanding work of the request's executor until the answer reaches it.
+    auto home = boost::asio::prefer(boost::asio::get_associated_executor(*owner),
+                                    boost::asio::execution::outstanding_work.tracked);
+    Reply reply = [owner, home](http::Response response) {
+      boost::asio::post(home, [owner, response = std::move(response)]() mutable {
+        std::move (*owner)(std::move(response));
+      });
+    };
+    boost::asio::post(
+        pool, [w = std::move(w), reply = std::move(reply)]() mutable { w(std::move(reply)); });
+  };
+  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(http::Response)>(
+      std::move(initiate), boost::asio::use_awaitable, std::move(work));
 }
 
 }  // namespace vigil::api

@@ -3,9 +3,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <future>
+#include <atomic>
+#include <memory>
 
 #include "base/hex.h"
+#include "base/wait.h"
 #include "crypto/sha256.h"
 #include "translog/tile_reader.h"
 #include "translog/tiles.h"
@@ -101,25 +103,55 @@ Status Ledger::ApplyOne(store::Transaction& t, const Applied& a) {
   return it->second.applier(t, a);
 }
 
+// One CommitThen between its call and its answer. Both the log's sequencer and the database's
+// writer answer it; whichever answers last calls `done`.
+struct Ledger::Pending {
+  std::vector<std::optional<Record>> records;
+  std::vector<std::uint64_t> payload_offsets;
+  CommitResult result;
+  CommitDone done;
+  Status logged;
+  Status indexed;
+  bool placed = false;             // written on the sequencer thread before `logged`
+  std::atomic<int> unanswered{2};  // the log, then the database (if the entries were placed)
+
+  void Answer() {
+    if (unanswered.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    if (!logged) return done(logged.error());
+    if (!indexed)
+      return done(MakeError(
+          Errc::kUnavailable,
+          "sequenced but not indexed (CatchUp will apply it): " + indexed.error().detail));
+    done(std::move(result));
+  }
+};
+
 Result<CommitResult> Ledger::Commit(std::vector<Change> changes) {
+  return WaitFor<CommitResult>(
+      [&](CommitDone done) { CommitThen(std::move(changes), std::move(done)); });
+}
+
+void Ledger::CommitThen(std::vector<Change> changes, CommitDone done) {
+  auto pending = std::make_shared<Pending>();
+  pending->done = std::move(done);
   // Parse every record first: a change that cannot be indexed must not reach the log.
-  std::vector<std::optional<Record>> records(changes.size());
-  std::vector<std::uint64_t> payload_offsets(changes.size(), 0);
+  pending->records.resize(changes.size());
+  pending->payload_offsets.assign(changes.size(), 0);
   for (std::size_t i = 0; i < changes.size(); ++i) {
     auto it = appliers_.find(changes[i].type);
     if (it == appliers_.end() || !it->second.has_record) continue;
     if (changes[i].blob.empty())
-      return MakeError(Errc::kInvalidArgument, "a record-bearing change has no record");
+      return pending->done(
+          MakeError(Errc::kInvalidArgument, "a record-bearing change has no record"));
     auto header = ParseRecordHeader(changes[i].blob);
-    if (!header) return MakeError(Errc::kInvalidArgument, header.error().detail);
-    payload_offsets[i] = header->second;
+    if (!header) return pending->done(MakeError(Errc::kInvalidArgument, header.error().detail));
+    pending->payload_offsets[i] = header->second;
     header->first.payload.assign(
         changes[i].blob.begin() + static_cast<std::ptrdiff_t>(header->second),
         changes[i].blob.end());
-    records[i] = std::move(header->first);
+    pending->records[i] = std::move(header->first);
   }
 
-  CommitResult result;
   std::vector<Bytes> encoded;
   const std::uint32_t hour = translog::CoarseHour(clock_.Now());
   for (Change& change : changes) {
@@ -134,52 +166,47 @@ Result<CommitResult> Ledger::Commit(std::vector<Change> changes) {
     } else if (!change.blob.empty()) {
       // Acknowledged means durable (decision 0004). Unsynced only when the log's syncfs, which
       // runs after this rename and before the entry is sequenced, covers the blob too.
-      VIGIL_ASSIGN_OR_RETURN(
-          auto put, log_syncs_blobs_ ? blobs_.PutUnsynced(change.blob) : blobs_.Put(change.blob));
-      entry.blob_sha256 = put.first;
-      entry.blob_size = put.second;
+      auto put = log_syncs_blobs_ ? blobs_.PutUnsynced(change.blob) : blobs_.Put(change.blob);
+      if (!put) return pending->done(put.error());
+      entry.blob_sha256 = put->first;
+      entry.blob_size = put->second;
     }
     encoded.push_back(translog::EncodeEntry(entry));
-    result.entries.push_back(entry);
+    pending->result.entries.push_back(entry);
   }
 
   // The log's sequencer queues the index update as soon as the entries are in place, all those
   // of one group commit together, and the database commits it while the log syncs their names
-  // (decision 0013). The request's thread waits for both, each answering here.
-  std::promise<Status> logged;
-  std::promise<Status> indexed;
-  auto logged_future = logged.get_future();
-  auto indexed_future = indexed.get_future();
-  auto apply = [&](store::Transaction& t) -> Status {
-    for (std::size_t i = 0; i < result.entries.size(); ++i) {
-      Applied a{result.first_index + i, result.entries[i], records[i] ? &*records[i] : nullptr,
-                payload_offsets[i]};
-      VIGIL_RETURN_IF_ERROR(ApplyOne(t, a));
-    }
-    return OkStatus();
-  };
-  bool placed = false;
+  // (decision 0013). Both answer `pending`; no thread waits for them.
   log_.AppendThen(
       std::move(encoded),
-      [&logged](Result<std::uint64_t> first, bool) {
-        logged.set_value(first ? OkStatus() : Status(first.error()));
+      [pending](Result<std::uint64_t> first, bool) {
+        if (!first) pending->logged = first.error();
+        // Entries that were never placed have no index update to wait for.
+        if (!pending->placed) pending->unanswered.fetch_sub(1, std::memory_order_acq_rel);
+        pending->Answer();
       },
-      [&](std::uint64_t first, bool last_of_batch) {
-        result.first_index = first;
-        placed = true;
+      [this, pending](std::uint64_t first, bool last_of_batch) {
+        pending->result.first_index = first;
+        pending->placed = true;
+        auto apply = [this, pending](store::Transaction& t) -> Status {
+          const auto& entries = pending->result.entries;
+          for (std::size_t i = 0; i < entries.size(); ++i) {
+            const auto& record = pending->records[i];
+            Applied a{pending->result.first_index + i, entries[i], record ? &*record : nullptr,
+                      pending->payload_offsets[i]};
+            VIGIL_RETURN_IF_ERROR(ApplyOne(t, a));
+          }
+          return OkStatus();
+        };
         db_.WriteAsync(
-            apply, [&indexed](Status s) { indexed.set_value(std::move(s)); },
+            std::move(apply),
+            [pending](Status s) {
+              pending->indexed = std::move(s);
+              pending->Answer();
+            },
             /*more_follow=*/!last_of_batch);
       });
-  Status durable = logged_future.get();
-  // `placed` was set on the sequencer thread before it answered `logged`. The database's answer
-  // is awaited even when the log failed: `apply` refers to this frame.
-  Status applied = placed ? indexed_future.get() : OkStatus();
-  if (!durable) return durable.error();
-  if (!applied)
-    return MakeError(Errc::kUnavailable, "sequenced but not indexed (CatchUp will apply it): " +
-                                             applied.error().detail);
-  return result;
 }
 
 Result<std::uint64_t> Ledger::RestoreEntriesTheLogLost() {

@@ -79,6 +79,12 @@ class Ledger {
   // and the error (kUnavailable) is returned: the caller did not get an acknowledgement,
   // though nothing is lost.
   Result<CommitResult> Commit(std::vector<Change> changes);
+  // Commits as Commit does, without waiting: it returns once the blobs are stored and the
+  // entries queued. `done` is called exactly once with what Commit would return: on the log's
+  // sequencer or the database's writer thread, whichever finishes last, or on this thread for a
+  // change refused before anything was queued. It must be quick and must not commit.
+  using CommitDone = std::function<void(Result<CommitResult>)>;
+  void CommitThen(std::vector<Change> changes, CommitDone done);
 
   // Brings the log and the database level at start-up. First, entries of a batch that a crash
   // took from the log after the database had indexed them are appended to the log again, from
@@ -89,6 +95,7 @@ class Ledger {
   Result<std::uint64_t> CatchUp(const translog::LogDirectory& dir);
 
  private:
+  struct Pending;
   Result<std::uint64_t> RestoreEntriesTheLogLost();
   struct Registration {
     Applier applier;

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include "testing/test_instance.h"
@@ -139,6 +143,77 @@ TEST_P(LedgerTest, ConcurrentCommitsAreAllIndexedAndAFailingOneRollsBackAlone) {
   EXPECT_EQ(Objects(instance_.db()).size(), static_cast<std::size_t>(kDistinct));
   // The losers' log_entries rows went with their savepoints.
   EXPECT_EQ(LogEntryRows(instance_.db()), kDistinct);
+}
+
+// What one CommitThen answered, and on which thread.
+struct Answer {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<Result<CommitResult>> result;
+  std::thread::id thread;
+  int calls = 0;
+
+  Ledger::CommitDone Done() {
+    return [this](Result<CommitResult> r) {
+      std::lock_guard lock(mu);
+      result = std::move(r);
+      thread = std::this_thread::get_id();
+      ++calls;
+      cv.notify_all();
+    };
+  }
+  Result<CommitResult> Wait() {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [this] { return result.has_value(); });
+    return *result;
+  }
+};
+
+TEST_P(LedgerTest, CommitThenAnswersFromTheLedgersThreadsWhileTheCallerGoesOn) {
+  // 32 commits from one thread, none waited for: each answers once, from the log's or the
+  // database's thread, and together they are sequenced and indexed as 32 Commits would be.
+  constexpr int kCommits = 32;
+  std::vector<Answer> answers(kCommits);
+  for (int i = 0; i < kCommits; ++i)
+    instance_.ledger().CommitThen({SettingChange(static_cast<std::uint8_t>(i + 1), "v")},
+                                  answers[static_cast<std::size_t>(i)].Done());
+  std::set<std::uint64_t> indexes;
+  for (auto& a : answers) {
+    auto r = a.Wait();
+    ASSERT_TRUE(r) << r.error().ToString();
+    indexes.insert(r->first_index);
+    EXPECT_NE(a.thread, std::this_thread::get_id());
+  }
+  EXPECT_EQ(indexes.size(), static_cast<std::size_t>(kCommits));
+  EXPECT_EQ(*indexes.rbegin(), static_cast<std::uint64_t>(kCommits - 1));
+  EXPECT_EQ(Objects(instance_.db()).size(), static_cast<std::size_t>(kCommits));
+  EXPECT_EQ(LogEntryRows(instance_.db()), kCommits);
+  for (auto& a : answers) EXPECT_EQ(a.calls, 1);
+}
+
+TEST_P(LedgerTest, CommitThenRefusesABadRecordOnTheCallersThreadBeforeItReturns) {
+  Change bad = SettingChange(1, "one");
+  bad.blob = ToBytes("not a record");
+  Answer answer;
+  instance_.ledger().CommitThen({bad}, answer.Done());
+  ASSERT_EQ(answer.calls, 1);  // already answered: no wait
+  EXPECT_EQ(answer.thread, std::this_thread::get_id());
+  ASSERT_FALSE(*answer.result);
+  EXPECT_EQ(answer.result->error().code, Errc::kInvalidArgument);
+  EXPECT_EQ(instance_.log().size(), 0u);
+}
+
+TEST_P(LedgerTest, CommitThenReportsAnIndexFailureAfterTheLogTookTheEntry) {
+  // The applier refuses a second row for object 1: the log has the entry, the index does not,
+  // and the answer says so (kUnavailable: CatchUp settles it) rather than acknowledging.
+  ASSERT_TRUE(instance_.ledger().Commit({SettingChange(1, "first")}));
+  Answer answer;
+  instance_.ledger().CommitThen({SettingChange(1, "again")}, answer.Done());
+  auto r = answer.Wait();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::kUnavailable);
+  EXPECT_EQ(instance_.log().size(), 2u);
+  EXPECT_EQ(Objects(instance_.db()).size(), 1u);
 }
 
 TEST_P(LedgerTest, CatchUpAppliesWhatACrashLeftUnindexed) {

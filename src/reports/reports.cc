@@ -6,6 +6,7 @@
 
 #include "base/hex.h"
 #include "base/io.h"
+#include "base/wait.h"
 #include "crypto/age/x25519_recipient.h"
 #include "crypto/sha256.h"
 #include "reports/ciphertext.h"
@@ -179,11 +180,10 @@ Status Reports::CheckMessage(const NewMessage& message) const {
   return OkStatus();
 }
 
-Result<Acknowledgement> Reports::CommitMessage(EntryType type, Bytes record,
-                                               const translog::ObjectId& id,
-                                               const translog::ActorId& actor,
-                                               const std::vector<AttachmentBlob>& attachments,
-                                               std::string report_id) {
+void Reports::CommitMessage(EntryType type, Bytes record, const translog::ObjectId& id,
+                            const translog::ActorId& actor,
+                            const std::vector<AttachmentBlob>& attachments, std::string report_id,
+                            AckDone done) {
   std::vector<records::Change> changes;
   for (const auto& a : attachments) {
     records::Change c;
@@ -198,14 +198,19 @@ Result<Acknowledgement> Reports::CommitMessage(EntryType type, Bytes record,
   message.actor = actor;
   message.blob = std::move(record);
   changes.push_back(std::move(message));
-  VIGIL_ASSIGN_OR_RETURN(auto committed, ledger_.Commit(std::move(changes)));
   Acknowledgement ack;
   ack.report_id = std::move(report_id);
   ack.message_id = IdText(id);
-  ack.log_index = committed.first_index + attachments.size();
-  for (std::size_t i = 0; i < attachments.size(); ++i)
-    ack.attachments.emplace_back(IdText(attachments[i].id), committed.first_index + i);
-  return ack;
+  for (const auto& a : attachments) ack.attachments.emplace_back(IdText(a.id), 0);
+  ledger_.CommitThen(std::move(changes), [ack = std::move(ack), done = std::move(done)](
+                                             Result<records::CommitResult> committed) mutable {
+    if (!committed) return done(committed.error());
+    // The attachments' entries come first, then the message's.
+    for (std::size_t i = 0; i < ack.attachments.size(); ++i)
+      ack.attachments[i].second = committed->first_index + i;
+    ack.log_index = committed->first_index + ack.attachments.size();
+    done(std::move(ack));
+  });
 }
 
 Status Reports::CheckReport(const NewReport& report) const {
@@ -231,39 +236,54 @@ Status Reports::CheckReply(std::string_view report_id, const NewMessage& message
 }
 
 Result<Acknowledgement> Reports::Submit(const NewReport& report) {
-  VIGIL_RETURN_IF_ERROR(CheckReport(report));
+  return WaitFor<Acknowledgement>([&](AckDone done) { SubmitThen(report, std::move(done)); });
+}
 
+Result<Acknowledgement> Reports::AddFollowUp(ByteSpan lookup_id, const NewMessage& message) {
+  return WaitFor<Acknowledgement>(
+      [&](AckDone done) { AddFollowUpThen(lookup_id, message, std::move(done)); });
+}
+
+Result<Acknowledgement> Reports::AddReply(std::string_view report_id,
+                                          const translog::ActorId& staff,
+                                          const NewMessage& message) {
+  return WaitFor<Acknowledgement>(
+      [&](AckDone done) { AddReplyThen(report_id, staff, message, std::move(done)); });
+}
+
+void Reports::SubmitThen(const NewReport& report, AckDone done) {
+  if (auto ok = CheckReport(report); !ok) return done(ok.error());
   translog::ObjectId id = NewId();
   RecordBuilder builder("report");
   builder.Add("id", IdText(id))
       .Add("lookup-hash", HexEncode(HashLookupId(report.lookup_id)))
       .Add("reporter-recipient", report.reporter_recipient);
   for (const auto& a : report.attachments) builder.Add("attachment", AttachmentLine(a));
-  return CommitMessage(EntryType::kReport, builder.Finish(report.ciphertext), id,
-                       translog::ActorId{}, report.attachments, IdText(id));
+  CommitMessage(EntryType::kReport, builder.Finish(report.ciphertext), id, translog::ActorId{},
+                report.attachments, IdText(id), std::move(done));
 }
 
-Result<Acknowledgement> Reports::AddFollowUp(ByteSpan lookup_id, const NewMessage& message) {
-  VIGIL_RETURN_IF_ERROR(CheckFollowUp(lookup_id, message));
-  VIGIL_ASSIGN_OR_RETURN(std::string report_id, ReportIdOf(lookup_id));
+void Reports::AddFollowUpThen(ByteSpan lookup_id, const NewMessage& message, AckDone done) {
+  if (auto ok = CheckFollowUp(lookup_id, message); !ok) return done(ok.error());
+  auto report_id = ReportIdOf(lookup_id);
+  if (!report_id) return done(report_id.error());
   translog::ObjectId id = NewId();
   RecordBuilder builder("follow-up");
-  builder.Add("id", IdText(id)).Add("report", report_id);
+  builder.Add("id", IdText(id)).Add("report", *report_id);
   for (const auto& a : message.attachments) builder.Add("attachment", AttachmentLine(a));
-  return CommitMessage(EntryType::kFollowUp, builder.Finish(message.ciphertext), id,
-                       translog::ActorId{}, message.attachments, report_id);
+  CommitMessage(EntryType::kFollowUp, builder.Finish(message.ciphertext), id, translog::ActorId{},
+                message.attachments, *report_id, std::move(done));
 }
 
-Result<Acknowledgement> Reports::AddReply(std::string_view report_id,
-                                          const translog::ActorId& staff,
-                                          const NewMessage& message) {
-  VIGIL_RETURN_IF_ERROR(CheckReply(report_id, message));
+void Reports::AddReplyThen(std::string_view report_id, const translog::ActorId& staff,
+                           const NewMessage& message, AckDone done) {
+  if (auto ok = CheckReply(report_id, message); !ok) return done(ok.error());
   translog::ObjectId id = NewId();
   RecordBuilder builder("reply");
   builder.Add("id", IdText(id)).Add("report", std::string(report_id));
   for (const auto& a : message.attachments) builder.Add("attachment", AttachmentLine(a));
-  return CommitMessage(EntryType::kReply, builder.Finish(message.ciphertext), id, staff,
-                       message.attachments, std::string(report_id));
+  CommitMessage(EntryType::kReply, builder.Finish(message.ciphertext), id, staff,
+                message.attachments, std::string(report_id), std::move(done));
 }
 
 Result<std::string> Reports::ReportIdOf(ByteSpan lookup_id) const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -121,6 +122,15 @@ class Reports {
   Result<Acknowledgement> AddReply(std::string_view report_id, const translog::ActorId& staff,
                                    const NewMessage& message);
 
+  // The same three without waiting for the commit: each checks and stores its blobs, then
+  // returns, and `done` is called once with what the waiting form returns, as Ledger::CommitThen
+  // calls its own (on a log or database thread; quick; no commit from it).
+  using AckDone = std::function<void(Result<Acknowledgement>)>;
+  void SubmitThen(const NewReport& report, AckDone done);
+  void AddFollowUpThen(ByteSpan lookup_id, const NewMessage& message, AckDone done);
+  void AddReplyThen(std::string_view report_id, const translog::ActorId& staff,
+                    const NewMessage& message, AckDone done);
+
   // Deletes a report (an administrator's decision, such as a report filed in error or a
   // request by the reporter): a `deletion` record and log entry, after which the report is gone
   // from the index and the API. Its ciphertexts stay in the blob store, as in every mirror and
@@ -144,11 +154,9 @@ class Reports {
   Result<std::string> ReportIdOf(ByteSpan lookup_id) const;
 
  private:
-  Result<Acknowledgement> CommitMessage(translog::EntryType type, Bytes record,
-                                        const translog::ObjectId& id,
-                                        const translog::ActorId& actor,
-                                        const std::vector<AttachmentBlob>& attachments,
-                                        std::string report_id);
+  void CommitMessage(translog::EntryType type, Bytes record, const translog::ObjectId& id,
+                     const translog::ActorId& actor, const std::vector<AttachmentBlob>& attachments,
+                     std::string report_id, AckDone done);
   Status CheckMessage(const NewMessage& message) const;
   translog::ObjectId NewId();
 

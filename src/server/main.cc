@@ -161,7 +161,8 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
                  "vigild: restored or indexed %llu log entries left by an interrupted run\n",
                  static_cast<unsigned long long>(*caught_up));
   // Blocking work (fsyncs, database commits) runs here, off the I/O threads, so that many
-  // requests wait on one group commit together.
+  // requests wait on one group commit together. Reports and messages only queue their commit
+  // here and are answered by its continuation (api::OffloadThen, decision 0014).
   boost::asio::thread_pool blocking(config.blocking_threads);
 
   // Signals are taken by this thread alone (sigwait below): block them before any thread starts.
@@ -337,6 +338,10 @@ int Run(const std::string& config_path, const std::vector<std::string>& override
   server.Shutdown();
   blocking.join();
   appender->reset();  // finishes queued appends and publishes a last checkpoint
+  // The index updates those appends queued answer their requests through the server's
+  // executor (api::OffloadThen): let them finish while it still exists. Writes run in order, so
+  // this empty one returns after every earlier one has answered.
+  (void)(*database)->Write([](store::Transaction&) { return OkStatus(); });
   return 0;
 }
 
