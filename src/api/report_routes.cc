@@ -221,34 +221,34 @@ void AddReportRoutes(http::Server& server, ReportRouteDeps deps) {
       },
       big);
 
-  server.Route(
-      http::Verb::get, "/v1/reports", [d](RequestContext& ctx) -> asio::awaitable<Response> {
-        std::string rid = ctx.request_id();
-        if (!d->staff) co_return ErrorResponse(MakeError(Errc::kUnauthenticated, ""), rid);
-        if (auto staff = d->staff(ctx); !staff) co_return ErrorResponse(staff.error(), rid);
-        std::string after;
-        std::string_view q = ctx.query();
-        if (q.substr(0, 6) == "after=")
-          after = std::string(q.substr(6));
-        else if (!q.empty())
-          co_return ErrorResponse(MakeError(Errc::kInvalidArgument, "query"), rid);
-        auto work = [d, after, rid]() -> Response {
-          auto list = d->reports->List(after, 100);
-          if (!list) return ErrorResponse(list.error(), rid);
-          json::array items;
-          for (const auto& s : *list)
-            items.push_back(json::object{{"id", s.id},
-                                         {"created_hour", s.created_hour},
-                                         {"updated_hour", s.updated_hour},
-                                         {"log_index", s.log_index},
-                                         {"messages", s.messages}});
-          json::object out{{"reports", std::move(items)}};
-          if (list->size() == 100)
-            out["next"] = std::to_string(list->back().updated_hour) + "." + list->back().id;
-          return Response::Json(json::serialize(out));
-        };
-        co_return co_await Offload(*d->pool, std::move(work));
-      });
+  server.Route(http::Verb::get, "/v1/reports",
+               [d](RequestContext& ctx) -> asio::awaitable<Response> {
+                 std::string rid = ctx.request_id();
+                 if (!d->staff) co_return ErrorResponse(MakeError(Errc::kUnauthenticated, ""), rid);
+                 if (auto staff = d->staff(ctx); !staff)
+                   co_return ErrorResponse(staff.error(), rid);
+                 std::string after;
+                 std::string_view q = ctx.query();
+                 if (q.substr(0, 6) == "after=")
+                   after = std::string(q.substr(6));
+                 else if (!q.empty())
+                   co_return ErrorResponse(MakeError(Errc::kInvalidArgument, "query"), rid);
+                 auto work = [d, after, rid]() -> Response {
+                   auto list = d->reports->List(after, 100);
+                   if (!list) return ErrorResponse(list.error(), rid);
+                   json::array items;
+                   for (const auto& s : *list)
+                     items.push_back(json::object{{"id", s.id},
+                                                  {"created_hour", s.created_hour},
+                                                  {"updated_hour", s.updated_hour},
+                                                  {"log_index", s.log_index},
+                                                  {"messages", s.messages}});
+                   json::object out{{"reports", std::move(items)}};
+                   if (list->size() == 100) out["next"] = reports::ListCursor(list->back());
+                   return Response::Json(json::serialize(out));
+                 };
+                 co_return co_await Offload(*d->pool, std::move(work));
+               });
 
   server.Route(http::Verb::delete_, "/v1/reports/{id}",
                [d](RequestContext& ctx) -> asio::awaitable<Response> {

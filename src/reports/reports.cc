@@ -54,15 +54,18 @@ Status LinkAttachments(Transaction& t, const Applied& a, const std::string& mess
   return OkStatus();
 }
 
+// `report_index`: the log index of the message's report, by which a report's messages are
+// found (null for a message whose report the index does not have).
 Status InsertMessage(Transaction& t, const Applied& a, const std::string& id,
-                     const std::string& report_id, std::string_view kind,
-                     const std::string& author) {
+                     const std::string& report_id, std::string_view kind, const std::string& author,
+                     store::Value report_index) {
   return t.Execute(
       "INSERT INTO messages (id, report_id, kind, author, record_sha256, record_size, "
-      "payload_offset, log_index, created_hour) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT DO NOTHING",
+      "payload_offset, log_index, created_hour, report_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?) ON CONFLICT DO NOTHING",
       {id, report_id, std::string(kind), author, Blob(a.entry.blob_sha256), I64(a.entry.blob_size),
-       I64(a.payload_offset), I64(a.index), static_cast<std::int64_t>(a.entry.hour)});
+       I64(a.payload_offset), I64(a.index), static_cast<std::int64_t>(a.entry.hour),
+       std::move(report_index)});
 }
 
 Status ApplyAttachment(Transaction& t, const Applied& a) {
@@ -90,7 +93,7 @@ Status ApplyReport(Transaction& t, const Applied& a) {
       "log_index) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
       {id, Blob(kept), std::string(*recipient), static_cast<std::int64_t>(a.entry.hour),
        static_cast<std::int64_t>(a.entry.hour), I64(a.index)}));
-  VIGIL_RETURN_IF_ERROR(InsertMessage(t, a, id, id, "report", "reporter"));
+  VIGIL_RETURN_IF_ERROR(InsertMessage(t, a, id, id, "report", "reporter", I64(a.index)));
   return LinkAttachments(t, a, id);
 }
 
@@ -99,7 +102,12 @@ Status ApplyMessage(Transaction& t, const Applied& a, std::string_view kind) {
   auto report = a.record->One("report");
   if (!report) return Corrupt(a, "message record names no report");
   std::string author = kind == "reply" ? HexEncode(a.entry.actor) : std::string("reporter");
-  VIGIL_RETURN_IF_ERROR(InsertMessage(t, a, id, std::string(*report), kind, author));
+  VIGIL_ASSIGN_OR_RETURN(
+      auto found, t.Query("SELECT log_index FROM reports WHERE id = ?", {std::string(*report)}));
+  store::Value report_index = nullptr;
+  if (!found.empty()) report_index = found[0][0];
+  VIGIL_RETURN_IF_ERROR(
+      InsertMessage(t, a, id, std::string(*report), kind, author, std::move(report_index)));
   VIGIL_RETURN_IF_ERROR(
       t.Execute("UPDATE reports SET updated_hour = ? WHERE id = ? AND updated_hour < ?",
                 {static_cast<std::int64_t>(a.entry.hour), std::string(*report),
@@ -123,7 +131,7 @@ ReportSummary SummaryOf(const Row& r) {
 
 constexpr char kSummaryColumns[] =
     "SELECT r.id, r.created_hour, r.updated_hour, r.log_index, "
-    "(SELECT COUNT(*) FROM messages m WHERE m.report_id = r.id) FROM reports r ";
+    "(SELECT COUNT(*) FROM messages m WHERE m.report_index = r.log_index) FROM reports r ";
 
 }  // namespace
 
@@ -333,16 +341,16 @@ Result<ReportView> Reports::Get(std::string_view report_id) const {
     VIGIL_ASSIGN_OR_RETURN(
         auto messages,
         t.Query("SELECT id, kind, author, record_size - payload_offset, log_index, created_hour "
-                "FROM messages WHERE report_id = ? ORDER BY log_index",
-                {id}));
+                "FROM messages WHERE report_index = ? ORDER BY log_index",
+                {I64(view.summary.log_index)}));
     for (const auto& m : messages)
       view.messages.push_back(
           MessageInfo{Str(m[0]), Str(m[1]), Str(m[2]), U64(m[3]), U64(m[4]), U32(m[5]), {}});
     VIGIL_ASSIGN_OR_RETURN(
         auto attachments,
         t.Query("SELECT a.message_id, a.id, a.size, a.log_index FROM attachments a JOIN messages "
-                "m ON a.message_id = m.id WHERE m.report_id = ? ORDER BY a.log_index",
-                {id}));
+                "m ON a.message_id = m.id WHERE m.report_index = ? ORDER BY a.log_index",
+                {I64(view.summary.log_index)}));
     for (const auto& a : attachments)
       for (auto& m : view.messages)
         if (m.id == Str(a[0])) m.attachments.push_back({Str(a[1]), U64(a[2]), U64(a[3])});
@@ -351,25 +359,25 @@ Result<ReportView> Reports::Get(std::string_view report_id) const {
   return view;
 }
 
+std::string ListCursor(const ReportSummary& last) {
+  return std::to_string(last.updated_hour) + "." + std::to_string(last.log_index);
+}
+
 Result<std::vector<ReportSummary>> Reports::List(std::string_view after, std::size_t limit) const {
   std::vector<ReportSummary> out;
   std::string sql = std::string(kSummaryColumns) + "WHERE r.deleted = 0 ";
   store::Params params;
   if (!after.empty()) {
-    // The cursor is "<updated hour>.<id>" of the last report of the previous page.
+    // The cursor is "<updated hour>.<log index>" of the last report of the previous page.
     std::size_t dot = after.find('.');
-    if (dot == std::string_view::npos || dot == 0 || dot > 10)
-      return MakeError(Errc::kInvalidArgument, "bad cursor");
-    std::int64_t hour = 0;
-    for (char c : after.substr(0, dot)) {
-      if (c < '0' || c > '9') return MakeError(Errc::kInvalidArgument, "bad cursor");
-      hour = hour * 10 + (c - '0');
-    }
-    VIGIL_RETURN_IF_ERROR(records::ParseId(after.substr(dot + 1)));
-    sql += "AND (r.updated_hour < ? OR (r.updated_hour = ? AND r.id < ?)) ";
-    params = {hour, hour, std::string(after.substr(dot + 1))};
+    if (dot == std::string_view::npos) return MakeError(Errc::kInvalidArgument, "bad cursor");
+    auto hour = records::ParseDecimal(after.substr(0, dot));
+    auto index = records::ParseDecimal(after.substr(dot + 1));
+    if (!hour || !index) return MakeError(Errc::kInvalidArgument, "bad cursor");
+    sql += "AND (r.updated_hour < ? OR (r.updated_hour = ? AND r.log_index < ?)) ";
+    params = {I64(*hour), I64(*hour), I64(*index)};
   }
-  sql += "ORDER BY r.updated_hour DESC, r.id DESC LIMIT " + std::to_string(limit);
+  sql += "ORDER BY r.updated_hour DESC, r.log_index DESC LIMIT " + std::to_string(limit);
   VIGIL_RETURN_IF_ERROR(db_.Read([&](Transaction& t) -> Status {
     VIGIL_ASSIGN_OR_RETURN(auto rows, t.Query(sql, params));
     for (const auto& r : rows) out.push_back(SummaryOf(r));

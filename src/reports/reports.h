@@ -80,6 +80,9 @@ struct ReportSummary {
   std::int64_t messages = 0;
 };
 
+// The cursor of the page of Reports::List that follows `last`.
+std::string ListCursor(const ReportSummary& last);
+
 struct ReportView {
   ReportSummary summary;
   std::string reporter_recipient;
@@ -140,8 +143,9 @@ class Reports {
 
   Result<ReportView> FindByLookup(ByteSpan lookup_id) const;
   Result<ReportView> Get(std::string_view report_id) const;
-  // Reports most recently updated first, `limit` at most, after the cursor returned by an
-  // earlier page (empty for the first).
+  // Reports most recently updated first (the latest report first within an hour), `limit` at
+  // most, after `after`: empty for the first page, else the ListCursor of the last report of
+  // the page before.
   Result<std::vector<ReportSummary>> List(std::string_view after, std::size_t limit) const;
 
   // The age file of a message or an attachment of report `report_id`: kNotFound unless it

@@ -145,11 +145,63 @@ TEST_P(ReportsTest, ListPagesByMostRecentUpdate) {
   auto page1 = ValueOf(reports_->List("", 3));
   ASSERT_EQ(page1.size(), 3u);
   EXPECT_EQ(page1[0].id, ids[4]);
-  std::string cursor = std::to_string(page1[2].updated_hour) + "." + page1[2].id;
-  auto page2 = ValueOf(reports_->List(cursor, 3));
+  auto page2 = ValueOf(reports_->List(ListCursor(page1[2]), 3));
   ASSERT_EQ(page2.size(), 2u);
   EXPECT_EQ(page2[1].id, ids[0]);
-  EXPECT_EQ(reports_->List("x.y", 3).error().code, Errc::kInvalidArgument);
+  for (std::string bad : {"x.y", "1.", ".1", "1", "1.2.3", "-1.2", "1.1234567890123456789"})
+    EXPECT_EQ(reports_->List(bad, 3).error().code, Errc::kInvalidArgument) << bad;
+}
+
+TEST_P(ReportsTest, ListPagesThroughReportsOfOneHourLatestFirst) {
+  // Seven reports in one hour, then a follow-up to the first moves it to the top an hour later.
+  std::vector<std::string> ids;
+  for (std::uint8_t i = 0; i < 7; ++i)
+    ids.push_back(ValueOf(reports_->Submit(Report(i, "r"))).report_id);
+  instance_.clock().Advance(std::chrono::hours(1));
+  ASSERT_TRUE(reports_->AddFollowUp(Lookup(0), NewMessage{Encrypt("f"), {}}));
+  std::vector<std::string> seen;
+  std::string after;
+  for (int page = 0; page < 10; ++page) {
+    auto list = ValueOf(reports_->List(after, 2));
+    for (const auto& r : list) seen.push_back(r.id);
+    if (list.size() < 2) break;
+    after = ListCursor(list.back());
+  }
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{ids[0], ids[6], ids[5], ids[4], ids[3], ids[2], ids[1]}));
+  EXPECT_EQ(ValueOf(reports_->List("", 1))[0].messages, 2);
+}
+
+TEST_P(ReportsTest, MigrationNineFindsTheMessagesOfReportsIndexedBeforeIt) {
+  // A report with a follow-up and a reply, indexed as schema 8 left them (no report_index),
+  // then migration 9 runs again: the thread reads as before.
+  auto ack = ValueOf(reports_->Submit(Report(1, "report")));
+  ASSERT_TRUE(reports_->AddFollowUp(Lookup(1), NewMessage{Encrypt("follow-up"), {}}));
+  translog::ActorId staff{};
+  staff[0] = 7;
+  ASSERT_TRUE(reports_->AddReply(ack.report_id, staff, NewMessage{Encrypt("reply"), {}}));
+  instance_.Reopen([&] {
+    auto db = ValueOf(testing::OpenTestDatabase(GetParam(), instance_.dir(), "_0"));
+    ASSERT_TRUE(db->Write([](store::Transaction& t) -> Status {
+      for (const char* sql :
+           {"DROP INDEX messages_by_report_index", "DROP INDEX reports_by_recency",
+            "ALTER TABLE messages DROP COLUMN report_index",
+            "CREATE INDEX messages_by_report ON messages (report_id, log_index)",
+            "CREATE INDEX reports_by_update ON reports (updated_hour, id)",
+            "DELETE FROM schema_migrations WHERE version = 9"})
+        VIGIL_RETURN_IF_ERROR(t.Execute(sql));
+      return OkStatus();
+    }));
+  });
+  Open();
+  EXPECT_EQ(instance_.db().schema_version(), 9);
+  auto view = ValueOf(reports_->Get(ack.report_id));
+  ASSERT_EQ(view.messages.size(), 3u);
+  EXPECT_EQ(view.messages[0].kind, "report");
+  EXPECT_EQ(view.messages[1].kind, "follow_up");
+  EXPECT_EQ(view.messages[2].kind, "reply");
+  EXPECT_EQ(view.summary.messages, 3);
+  EXPECT_EQ(ValueOf(reports_->FindByLookup(Lookup(1))).messages.size(), 3u);
 }
 
 TEST_P(ReportsTest, RebuildFindsEveryReportMessageAndAttachment) {

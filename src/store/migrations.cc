@@ -172,6 +172,17 @@ constexpr Migration kMigrations[] = {
     // No query looks entries up by object: the index only cost every entry a write to a random
     // page of it (decision 0012, "What a report costs the disk").
     {8, "DROP INDEX IF EXISTS log_entries_by_object"},
+    // Indexes whose keys arrive in log order, so that a new report adds to their last page
+    // instead of dirtying a random one (decision 0015): a report's messages are found by the
+    // report's log index, and the list of reports pages by (updated hour, log index).
+    {9,
+     "ALTER TABLE messages ADD COLUMN report_index {bigint};"
+     "UPDATE messages SET report_index ="
+     " (SELECT r.log_index FROM reports r WHERE r.id = messages.report_id);"
+     "CREATE INDEX messages_by_report_index ON messages (report_index, log_index);"
+     "DROP INDEX messages_by_report;"
+     "DROP INDEX reports_by_update;"
+     "CREATE INDEX reports_by_recency ON reports (updated_hour, log_index)"},
 };
 
 }  // namespace
