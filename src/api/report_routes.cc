@@ -150,9 +150,12 @@ void AddReportRoutes(http::Server& server, ReportRouteDeps deps) {
           report.lookup_id = std::move(*lookup);
           report.reporter_recipient = std::string(*recipient);
           report.ciphertext = std::move(*ciphertext);
-          // Checked before the uploads are claimed, so that a refusal leaves them for a retry.
-          if (auto ok = d->reports->CheckReport(report); !ok)
-            return reply(SubmitRefusal(ok.error(), rid));
+          // Checked before any upload is claimed, so that a refusal leaves them for a retry.
+          // Without uploads, SubmitThen's own check is enough.
+          if (!uploads->empty()) {
+            if (auto ok = d->reports->CheckReport(report); !ok)
+              return reply(SubmitRefusal(ok.error(), rid));
+          }
           auto attachments = ClaimAll(*d, *uploads);
           if (!attachments) return reply(ErrorResponse(attachments.error(), rid));
           report.attachments = std::move(*attachments);
@@ -202,10 +205,13 @@ void AddReportRoutes(http::Server& server, ReportRouteDeps deps) {
           if (auto bad = FirstError(ciphertext, uploads); !bad)
             return reply(ErrorResponse(bad.error(), rid));
           reports::NewMessage message{std::move(*ciphertext), {}};
-          // Checked before the uploads are claimed, so that a refusal leaves them for a retry.
-          auto ok = asker ? d->reports->CheckReply(report_id, message)
-                          : d->reports->CheckFollowUp(lookup, message);
-          if (!ok) return reply(ErrorResponse(ok.error(), rid));
+          // Checked before any upload is claimed, so that a refusal leaves them for a retry.
+          // Without uploads, the commit's own check is enough.
+          if (!uploads->empty()) {
+            auto ok = asker ? d->reports->CheckReply(report_id, message)
+                            : d->reports->CheckFollowUp(lookup, message);
+            if (!ok) return reply(ErrorResponse(ok.error(), rid));
+          }
           auto attachments = ClaimAll(*d, *uploads);
           if (!attachments) return reply(ErrorResponse(attachments.error(), rid));
           message.attachments = std::move(*attachments);

@@ -178,12 +178,13 @@ translog::ObjectId Reports::NewId() {
   return id;
 }
 
-Status Reports::CheckMessage(const NewMessage& message) const {
-  VIGIL_RETURN_IF_ERROR(CheckAgeFile(message.ciphertext, options_.message_recipients));
-  if (message.attachments.size() > options_.max_attachments)
+Status Reports::CheckMessage(ByteSpan ciphertext,
+                             const std::vector<AttachmentBlob>& attachments) const {
+  VIGIL_RETURN_IF_ERROR(CheckAgeFile(ciphertext, options_.message_recipients));
+  if (attachments.size() > options_.max_attachments)
     return MakeError(Errc::kInvalidArgument, "too many attachments");
   std::set<translog::ObjectId> ids;
-  for (const auto& a : message.attachments)
+  for (const auto& a : attachments)
     if (!ids.insert(a.id).second) return MakeError(Errc::kInvalidArgument, "attachment repeated");
   return OkStatus();
 }
@@ -226,7 +227,7 @@ Status Reports::CheckReport(const NewReport& report) const {
     return MakeError(Errc::kInvalidArgument, "a lookup id is 32 bytes");
   if (!age::X25519Recipient::Parse(report.reporter_recipient))
     return MakeError(Errc::kInvalidArgument, "the reporter recipient is not an age recipient");
-  VIGIL_RETURN_IF_ERROR(CheckMessage(NewMessage{report.ciphertext, report.attachments}));
+  VIGIL_RETURN_IF_ERROR(CheckMessage(report.ciphertext, report.attachments));
   if (ReportIdOf(report.lookup_id))
     return MakeError(Errc::kAlreadyExists, "the lookup id already has a report");
   return OkStatus();
@@ -234,13 +235,13 @@ Status Reports::CheckReport(const NewReport& report) const {
 
 Status Reports::CheckFollowUp(ByteSpan lookup_id, const NewMessage& message) const {
   VIGIL_RETURN_IF_ERROR(ReportIdOf(lookup_id));
-  return CheckMessage(message);
+  return CheckMessage(message.ciphertext, message.attachments);
 }
 
 Status Reports::CheckReply(std::string_view report_id, const NewMessage& message) const {
   VIGIL_RETURN_IF_ERROR(records::ParseId(report_id));
   VIGIL_RETURN_IF_ERROR(Get(report_id));
-  return CheckMessage(message);
+  return CheckMessage(message.ciphertext, message.attachments);
 }
 
 Result<Acknowledgement> Reports::Submit(const NewReport& report) {

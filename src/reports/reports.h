@@ -161,7 +161,7 @@ class Reports {
   void CommitMessage(translog::EntryType type, Bytes record, const translog::ObjectId& id,
                      const translog::ActorId& actor, const std::vector<AttachmentBlob>& attachments,
                      std::string report_id, AckDone done);
-  Status CheckMessage(const NewMessage& message) const;
+  Status CheckMessage(ByteSpan ciphertext, const std::vector<AttachmentBlob>& attachments) const;
   translog::ObjectId NewId();
 
   records::Ledger& ledger_;
