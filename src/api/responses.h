@@ -63,9 +63,8 @@ boost::asio::awaitable<http::Response> OffloadThen(boost::asio::thread_pool& poo
   auto initiate = [&pool](auto handler, Work w) {
     using Handler = decltype(handler);
     auto owner = std::make_shared<Handler>(std::move(handler));
-    // Counted as outstanding work of the request's executor until the answer reaches it.
-    auto home = boost::asio::prefer(boost::asio::get_associated_executor(*owner),
-                                    boost::asio::execution::outstanding_work.tracked);
+    // The request's executor; co_spawn keeps it running until the request's coroutine ends.
+    auto home = boost::asio::get_associated_executor(*owner);
     Reply reply = [owner, home](http::Response response) {
       boost::asio::post(home, [owner, response = std::move(response)]() mutable {
         std::move (*owner)(std::move(response));

@@ -108,7 +108,7 @@ TEST(OffloadThenTest, ManyRequestsShareOnePoolThreadWithoutWaitingForEachOther) 
         },
         asio::detached);
   }
-  io.run();  // returns once every request has its answer: replies count as outstanding work
+  io.run();  // returns once every request's coroutine has ended
   EXPECT_EQ(answered, kRequests);
   pool.join();
 }
