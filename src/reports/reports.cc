@@ -273,9 +273,10 @@ void Reports::SubmitThen(const NewReport& report, AckDone done) {
 }
 
 void Reports::AddFollowUpThen(ByteSpan lookup_id, const NewMessage& message, AckDone done) {
-  if (auto ok = CheckFollowUp(lookup_id, message); !ok) return done(ok.error());
+  // CheckFollowUp's checks, in its order, with the report id read once.
   auto report_id = ReportIdOf(lookup_id);
   if (!report_id) return done(report_id.error());
+  if (auto ok = CheckMessage(message.ciphertext, message.attachments); !ok) return done(ok.error());
   translog::ObjectId id = NewId();
   RecordBuilder builder("follow-up");
   builder.Add("id", IdText(id)).Add("report", *report_id);
